@@ -1,0 +1,4 @@
+src_libdigs_a_SOURCES += \
+	src/samplers/sampler.h src/samplers/registry.c \
+	src/samplers/chains.h src/samplers/chains.c \
+	src/samplers/mala.c src/samplers/hmc.c
