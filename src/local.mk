@@ -1,2 +1,11 @@
 bin_PROGRAMS += src/digs
 src_digs_SOURCES = src/main.c
+src_libdigs_a_SOURCES += \
+	src/driver/commands.h \
+	src/driver/report.c src/driver/report.h \
+	src/driver/deck_load.c src/driver/deck_load.h \
+	src/driver/run_config.c src/driver/run_config.h \
+	src/driver/init_positions.c src/driver/init_positions.h \
+	src/driver/progress.c src/driver/progress.h \
+	src/driver/coords.c src/driver/coords.h \
+	src/driver/cmd_run.c src/driver/cmd_energy.c

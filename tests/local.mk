@@ -1,6 +1,10 @@
 # Test programs and scripts; each room has its own fragment.
 include $(srcdir)/tests/core/local.mk
 include $(srcdir)/tests/potentials/local.mk
+include $(srcdir)/tests/potentials/amber.mk
 include $(srcdir)/tests/samplers/local.mk
 include $(srcdir)/tests/io/local.mk
+include $(srcdir)/tests/analysis/autocorr.mk
+include $(srcdir)/tests/analysis/metrics.mk
+include $(srcdir)/tests/nn/local.mk
 include $(srcdir)/tests/driver/local.mk

@@ -1,1 +1,2 @@
-src_libdigs_a_SOURCES +=
+include $(srcdir)/src/analysis/autocorr.mk
+include $(srcdir)/src/analysis/metrics.mk

@@ -538,9 +538,22 @@ int digs_deck_bool(digs_deck *deck, const char *section, const char *key,
     return DIGS_OK;
 }
 
+static int check_unused(const digs_deck *deck, const char *only);
+
 int digs_deck_check_unused(const digs_deck *deck)
 {
-    for (int i = 0; i < deck->n_sections; i++)
+    return check_unused(deck, NULL);
+}
+
+int digs_deck_check_unused_section(const digs_deck *deck, const char *section)
+{
+    return check_unused(deck, section);
+}
+
+/* Unused sections and keys (of section `only` when it is not NULL). */
+static int check_unused(const digs_deck *deck, const char *only)
+{
+    for (int i = 0; i < deck->n_sections && !only; i++)
         if (!deck->sections[i].used)
             return DIGS_FAIL(DIGS_ERR_INPUT,
                              "%s:%d: unknown section [%s]; expected one of "
@@ -550,7 +563,7 @@ int digs_deck_check_unused(const digs_deck *deck)
                              deck->sections[i].name);
     for (int i = 0; i < deck->n_entries; i++) {
         const deck_entry *e = &deck->entries[i];
-        if (e->used)
+        if (e->used || (only && strcmp(e->section, only) != 0))
             continue;
         char known[600] = "";
         size_t sl = strlen(e->section);

@@ -64,6 +64,9 @@ int digs_deck_bool(digs_deck *deck, const char *section, const char *key,
 /* Fail on the first key or section that no component read. */
 int digs_deck_check_unused(const digs_deck *deck);
 
+/* Same, limited to one section (commands that read only part of a deck). */
+int digs_deck_check_unused_section(const digs_deck *deck, const char *section);
+
 /* Fail with "FILE:LINE: [section] key = value: <reason>" for a key whose
  * value a component found inconsistent after reading it. */
 int digs_deck_reject(const digs_deck *deck, const char *section,

@@ -1,1 +1,3 @@
-src_libdigs_a_SOURCES +=
+src_libdigs_a_SOURCES += \
+	src/parallel/layout.c src/parallel/layout.h \
+	src/parallel/comm.c src/parallel/comm.h

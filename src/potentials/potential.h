@@ -41,6 +41,10 @@ typedef struct digs_potential_ops {
 
     /* Optional: free data (setup may have failed half-way). */
     void (*destroy)(digs_potential *pot);
+
+    /* Optional: a reference starting configuration (e.g. the coordinates
+     * shipped with a topology).  Returns DIGS_OK or an error. */
+    int (*start_position)(const digs_potential *pot, double *x);
 } digs_potential_ops;
 
 struct digs_potential {
@@ -57,6 +61,8 @@ struct digs_potential {
     const char *const *term_names; /* n_terms names ("total" if 1 term) */
     const char *const *atom_names; /* optional, n_particles names */
     const char *const *elements;   /* optional, n_particles symbols */
+    const char *const *residue_names; /* optional, n_particles names */
+    const int *residue_ids;           /* optional, n_particles, 1-based */
     void *data;
 };
 

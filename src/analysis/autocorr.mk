@@ -1,0 +1,1 @@
+src_libdigs_a_SOURCES += src/analysis/autocorr.h src/analysis/autocorr.c
