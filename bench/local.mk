@@ -1,0 +1,3 @@
+noinst_PROGRAMS += bench/bench_potentials
+bench_bench_potentials_SOURCES = bench/bench_potentials.c
+bench_bench_potentials_LDADD = $(LDADD)

@@ -376,6 +376,45 @@ static void remember_asked(digs_deck *deck, const char *section,
     deck->asked[deck->n_asked++] = entry;
 }
 
+/* Levenshtein distance of two short words, capped at 3. */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 60 || m > 60)
+        return 3;
+    int row[64];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m] < 3 ? row[m] : 3;
+}
+
+/* An unread key of `section` that looks like a misspelling of `key`. */
+static const deck_entry *find_typo(const digs_deck *d, const char *section,
+                                   const char *key)
+{
+    for (int i = 0; i < d->n_entries; i++) {
+        const deck_entry *e = &d->entries[i];
+        if (!e->used && strcmp(e->section, section) == 0 &&
+            edit_distance(e->key, key) <= 2)
+            return e;
+    }
+    return NULL;
+}
+
 /* The value text of a key, or the default; NULL default = required. */
 static int lookup(digs_deck *deck, const char *section, const char *key,
                   const char *dflt, const char *what, const char **value,
@@ -392,6 +431,13 @@ static int lookup(digs_deck *deck, const char *section, const char *key,
         *line = e->line;
         return DIGS_OK;
     }
+    const deck_entry *typo = dflt ? NULL : find_typo(deck, section, key);
+    if (typo)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s:%d: unknown key '%s' in [%s]; did you mean '%s' "
+                         "(required: %s)?",
+                         deck->filename, typo->line, typo->key, section, key,
+                         what);
     if (!dflt)
         return DIGS_FAIL(DIGS_ERR_INPUT,
                          "%s:%d: missing required key '%s' in [%s]; expected "

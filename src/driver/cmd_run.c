@@ -143,7 +143,10 @@ static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
         .n_particles = particles ? p->n_particles : 1,
         .spatial_dim = particles ? p->spatial_dim : p->dim,
         .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit : NULL,
-        .energy_unit = strcmp(p->energy_unit, "reduced") ? p->energy_unit : NULL,
+        /* H5MD spells units with spaces and exponents ("kJ mol-1"). */
+        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
+                       : strcmp(p->energy_unit, "reduced") ? p->energy_unit
+                                                           : NULL,
         .buffer_records = (int)r->cfg.buffer_records,
     };
     DIGS_CHECK(digs_h5md_create(&r->out, comm, &spec));
@@ -255,9 +258,12 @@ int digs_cmd_run(int argc, char **argv)
     if (digs_driver_load_deck(comm, opt.deck, &r.deck) != DIGS_OK)
         return 1;
     int status = digs_report_collective(comm, setup(comm, &r));
-    if (status == DIGS_OK && r.chains->n > 0)
-        status = r.sampler->ops->start(r.sampler, r.chains);
-    status = digs_report_collective(comm, status);
+    if (status == DIGS_OK) {
+        int started = r.chains->n > 0
+                          ? r.sampler->ops->start(r.sampler, r.chains)
+                          : DIGS_OK;
+        status = digs_report_collective(comm, started);
+    }
     if (status == DIGS_OK)
         status = digs_report_collective(comm, open_output(comm, &r, &opt));
     if (status != DIGS_OK) {

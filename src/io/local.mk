@@ -1,1 +1,4 @@
-src_libdigs_a_SOURCES +=
+src_libdigs_a_SOURCES += \
+	src/io/npy.c src/io/npy.h \
+	src/io/pdb.c src/io/pdb.h \
+	src/io/h5md.c src/io/h5md.h

@@ -76,6 +76,16 @@ START_TEST(test_typo_key_names_line_and_known_keys)
 }
 END_TEST
 
+START_TEST(test_typo_of_required_key)
+{
+    ck_assert_int_eq(read_chains("[run]\nchians = 4\n"), DIGS_ERR_INPUT);
+    ck_assert_msg(strstr(digs_error_message(),
+                         "deck.ini:2: unknown key 'chians' in [run]; did you "
+                         "mean 'chains'"),
+                  "message was: %s", digs_error_message());
+}
+END_TEST
+
 START_TEST(test_negative_count)
 {
     ck_assert_int_eq(read_chains("[run]\nchains = -4\n"), DIGS_ERR_INPUT);
@@ -155,6 +165,7 @@ int main(void)
     TCase *tc = tcase_create("deck");
     tcase_add_test(tc, test_typed_getters);
     tcase_add_test(tc, test_typo_key_names_line_and_known_keys);
+    tcase_add_test(tc, test_typo_of_required_key);
     tcase_add_test(tc, test_negative_count);
     tcase_add_test(tc, test_not_a_number);
     tcase_add_test(tc, test_missing_required);

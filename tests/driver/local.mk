@@ -1,0 +1,5 @@
+dist_check_SCRIPTS += tests/driver/test_cli.sh tests/driver/test_bad_input.sh \
+	tests/driver/test_energy.sh tests/driver/test_run_output.sh
+EXTRA_DIST += tests/driver/common.sh tests/driver/check_trace.py
+TESTS += tests/driver/test_cli.sh tests/driver/test_bad_input.sh \
+	tests/driver/test_energy.sh tests/driver/test_run_output.sh
