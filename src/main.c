@@ -16,6 +16,7 @@ static void usage(FILE *out)
           "commands:\n"
           "  run DECK              sample the deck's target, write H5MD\n"
           "  energy DECK COORDS    single-point energies (and forces)\n"
+          "  analyze FILE ...      metrics of trajectories against references\n"
           "  help COMMAND          usage of one command\n"
           "\n"
           "options: --help, --version\n"
@@ -40,6 +41,7 @@ static const struct {
 } commands[] = {
     {"run", digs_cmd_run, digs_usage_run},
     {"energy", digs_cmd_energy, digs_usage_energy},
+    {"analyze", digs_cmd_analyze, digs_usage_analyze},
 };
 
 int main(int argc, char **argv)

@@ -6,5 +6,6 @@ include $(srcdir)/tests/samplers/local.mk
 include $(srcdir)/tests/io/local.mk
 include $(srcdir)/tests/analysis/autocorr.mk
 include $(srcdir)/tests/analysis/metrics.mk
+include $(srcdir)/tests/analysis/analyze.mk
 include $(srcdir)/tests/nn/local.mk
 include $(srcdir)/tests/driver/local.mk

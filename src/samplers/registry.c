@@ -6,11 +6,15 @@
 
 extern const digs_sampler_ops digs_sampler_mala;
 extern const digs_sampler_ops digs_sampler_hmc;
+extern const digs_sampler_ops digs_sampler_pt;
+extern const digs_sampler_ops digs_sampler_digs;
 
 /* Adding a method: one file exporting its ops, one line here. */
 static const digs_sampler_ops *const registry[] = {
     &digs_sampler_mala,
     &digs_sampler_hmc,
+    &digs_sampler_pt,
+    &digs_sampler_digs,
     NULL,
 };
 
@@ -27,6 +31,9 @@ int digs_sampler_create_named(const char *name, digs_deck *deck,
             ops = registry[i];
     if (!ops)
         return DIGS_FAIL(DIGS_ERR_INPUT, "unknown method '%s'", name);
+    if (!ops->setup)
+        return DIGS_FAIL(DIGS_ERR_INPUT, "method '%s' is not available yet",
+                         name);
     digs_sampler *s;
     DIGS_CALLOC(s, 1);
     s->ops = ops;
@@ -66,6 +73,18 @@ int digs_sampler_alloc_stats(digs_sampler *s, int n_stats,
     return DIGS_OK;
 }
 
+int digs_sampler_alloc_params(digs_sampler *s, int n_params,
+                              const char *group,
+                              const char *const *param_names)
+{
+    free(s->params);
+    DIGS_CALLOC(s->params, n_params);
+    s->n_params = n_params;
+    s->param_group = group;
+    s->param_names = param_names;
+    return DIGS_OK;
+}
+
 void digs_sampler_destroy(digs_sampler **sampler)
 {
     digs_sampler *s = *sampler;
@@ -74,6 +93,7 @@ void digs_sampler_destroy(digs_sampler **sampler)
     if (s->ops && s->ops->destroy)
         s->ops->destroy(s);
     free(s->stats);
+    free(s->params);
     free(s);
     *sampler = NULL;
 }

@@ -49,6 +49,17 @@ struct digs_sampler {
     int64_t *stats;     /* local counts since the last exchange */
     int64_t n_energy;   /* energy-only evaluations on this rank */
     int64_t n_grad;     /* energy+gradient evaluations on this rank */
+
+    /* Adaptable parameters (e.g. the step size of each level), identical
+     * on every rank.  Together with the sweep number they are the whole
+     * adaptation state: the driver records them in the trajectory
+     * (/record_observables/<param_group>) and checkpoints and restores
+     * them, so a sampler must not keep other adaptation state.  n_params
+     * may be 0.  Allocate with digs_sampler_alloc_params. */
+    int n_params;
+    double *params;
+    const char *param_group;        /* e.g. "step_size" */
+    const char *const *param_names; /* n_params names, e.g. "alpha=0.1" */
     void *data;
 };
 
@@ -65,6 +76,11 @@ void digs_sampler_destroy(digs_sampler **s);
 /* Allocate s->stats for n_stats counters (setup helpers call this). */
 int digs_sampler_alloc_stats(digs_sampler *s, int n_stats,
                              const char *const *stat_names);
+
+/* Allocate s->params for n_params parameters (setup helpers call this). */
+int digs_sampler_alloc_params(digs_sampler *s, int n_params,
+                              const char *group,
+                              const char *const *param_names);
 
 const digs_sampler_ops *const *digs_sampler_registry(void);
 

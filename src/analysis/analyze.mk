@@ -1,0 +1,1 @@
+src_libdigs_a_SOURCES += src/analysis/cmd_analyze.c
