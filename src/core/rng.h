@@ -36,8 +36,6 @@ typedef struct digs_stream {
     philox4x32_ctr_t ctr;
     philox4x32_ctr_t block;  /* current output block */
     int used;                /* words of block already consumed (0..4) */
-    int has_spare;           /* Box-Muller keeps its second normal */
-    double spare;
 } digs_stream;
 
 /* Start the stream named by its five coordinates at its first number. */
@@ -49,7 +47,7 @@ uint32_t digs_stream_u32(digs_stream *s);
 /* Uniform double in the open interval (0, 1), 53 random bits. */
 double digs_stream_uniform(digs_stream *s);
 
-/* Standard normal (Box-Muller on two open uniforms). */
+/* Standard normal (128-layer ziggurat; src/core/rng.c). */
 double digs_stream_normal(digs_stream *s);
 
 /* Fill out[0..n) with standard normals. */
