@@ -4,3 +4,4 @@ src_libdigs_a_SOURCES += \
 	src/samplers/kernels.c src/samplers/kernels.h \
 	src/samplers/mala.c src/samplers/hmc.c \
 	src/samplers/pt.c src/samplers/digs.c
+include $(srcdir)/src/samplers/pt.mk
