@@ -10,6 +10,7 @@ extern const digs_potential_ops digs_potential_manywell32;
 extern const digs_potential_ops digs_potential_dw4;
 extern const digs_potential_ops digs_potential_lj13;
 extern const digs_potential_ops digs_potential_gaussian;
+extern const digs_potential_ops digs_potential_amber;
 
 /* Adding a potential: one file exporting its ops, one line here. */
 static const digs_potential_ops *const registry[] = {
@@ -18,6 +19,7 @@ static const digs_potential_ops *const registry[] = {
     &digs_potential_dw4,
     &digs_potential_lj13,
     &digs_potential_gaussian,
+    &digs_potential_amber,
     NULL,
 };
 
