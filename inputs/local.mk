@@ -3,4 +3,5 @@ dist_inputs_DATA += \
 	inputs/mog40-mala.ini inputs/mog40-hmc.ini inputs/mog40-pt.ini \
 	inputs/manywell32-mala.ini inputs/manywell32-hmc.ini inputs/manywell32-pt.ini \
 	inputs/dw4-mala.ini inputs/dw4-hmc.ini inputs/dw4-pt.ini \
-	inputs/lj13-mala.ini inputs/lj13-hmc.ini inputs/lj13-pt.ini
+	inputs/lj13-mala.ini inputs/lj13-hmc.ini inputs/lj13-pt.ini \
+	inputs/ala2-mala.ini inputs/ala2-hmc.ini inputs/ala2-pt.ini
