@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""Plots of `digs analyze --plot DIR` (doc/analysis.md).
+
+usage: plot_analysis.py DIR/analysis.json DIR
+
+Reads the numbers `digs analyze` wrote to analysis.json (histograms,
+autocorrelation curves, 2-D samples) and writes PNGs into DIR:
+  energy_hist.png      energy histogram of the run (and the reference)
+  distance_hist.png    interatomic distances (particle systems)
+  autocorr.png         autocorrelation of the energy (mean over chains and
+                       a few single chains), IAT marked
+  mog40_samples.png    MoG-40 samples over the 40 component means
+  manywell_wells.png   Many-Well-32 P(x_2i > 0) per well
+Needs matplotlib only (no numpy) (Debian's python3-matplotlib); Agg backend.
+"""
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+RUN_COLOR = "tab:blue"
+REF_COLOR = "tab:orange"
+
+
+def energy_label(data):
+    unit = data.get("energy_unit", "reduced")
+    return "energy (reduced units, kT = 1)" if unit == "reduced" else f"energy ({unit})"
+
+
+def length_label(data):
+    unit = data.get("length_unit", "reduced")
+    return "distance (reduced units)" if unit == "reduced" else f"distance ({unit})"
+
+
+def subtitle(data):
+    text = f"{os.path.basename(data['run'])}: {data['potential']}"
+    if data.get("method"):
+        text += f", {data['method']}"
+    text += f", {data['chains']} chains x {data['records']} records"
+    return text
+
+
+def step_hist(ax, edges, density, color, label):
+    xs, ys = [edges[0]], [0.0]
+    for k, d in enumerate(density):
+        xs += [edges[k], edges[k + 1]]
+        ys += [d, d]
+    xs.append(edges[-1])
+    ys.append(0.0)
+    ax.plot(xs, ys, color=color, label=label, linewidth=1.4)
+    ax.fill_between(xs, ys, color=color, alpha=0.15, linewidth=0)
+
+
+def histogram(data, key, xlabel, title, path):
+    h = data[key]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    outside = h.get("run_outside", 0.0)
+    run_label = "run"
+    if outside > 0:
+        run_label += f" ({100 * outside:.2g} % outside the plot)"
+    step_hist(ax, h["edges"], h["run"], RUN_COLOR, run_label)
+    if "ref" in h:
+        step_hist(ax, h["edges"], h["ref"], REF_COLOR,
+                  "reference: " + data.get("reference", ""))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("probability density")
+    ax.set_title(f"{title}\n{subtitle(data)}", fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def autocorr(data, path):
+    a = data["acf"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    lags = list(range(len(a["mean"])))
+    for c in a.get("chains", []):
+        ys = [v if v is not None else float("nan") for v in c["acf"]]
+        ax.plot(lags, ys, linewidth=0.8, alpha=0.6,
+                label=f"chain {c['chain']}")
+    ax.plot(lags, [v if v is not None else float("nan") for v in a["mean"]],
+            color="black", linewidth=2,
+            label=f"mean over {a['chains_averaged']} chains")
+    ax.axhline(0, color="gray", linewidth=0.8)
+    iat = a.get("iat")
+    if iat is not None:
+        ax.axvline(iat, color="tab:red", linestyle="--", linewidth=1,
+                   label=f"IAT = {iat:.3g} records")
+    ax.set_xlabel("lag (records)")
+    ax.set_ylabel("autocorrelation of the energy")
+    ax.set_title(f"Energy autocorrelation\n{subtitle(data)}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def pairs(flat):
+    return flat[0::2], flat[1::2]
+
+
+def mog40(data, path):
+    m = data["mog40"]
+    panels = [("run", RUN_COLOR)] + ([("ref", REF_COLOR)] if "ref" in m else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5.6),
+                             squeeze=False)
+    mx, my = pairs(m["means"])
+    for ax, (key, color) in zip(axes[0], panels):
+        x, y = pairs(m[key])
+        ax.scatter(x, y, s=3, alpha=0.35, color=color, linewidths=0,
+                   label=f"{'run' if key == 'run' else 'reference'} "
+                         f"({len(x)} points shown)")
+        ax.scatter(mx, my, marker="x", s=30, color="black",
+                   label="component means")
+        ax.set_xlim(-50, 50)
+        ax.set_ylim(-50, 50)
+        ax.set_aspect("equal")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        ax.set_title("run samples" if key == "run"
+                     else "reference: " + data.get("reference", ""),
+                     fontsize=10)
+        ax.legend(fontsize=8, loc="lower left", markerscale=3)
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"MoG-40 samples\n{subtitle(data)}", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def wells(data, path):
+    w = data["manywell32"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    idx = list(range(len(w["p_run"])))
+    ax.errorbar([i - 0.1 for i in idx], w["p_run"], yerr=w["se_run"], fmt="o",
+                color=RUN_COLOR, label="run ± SE")
+    if "p_ref" in w:
+        ax.errorbar([i + 0.1 for i in idx], w["p_ref"], yerr=w["se_ref"],
+                    fmt="s", color=REF_COLOR, label="reference ± SE")
+    ax.axhline(w["exact"], color="black", linestyle="--",
+               label=f"exact {w['exact']}")
+    ax.set_xlabel("double well i")
+    ax.set_ylabel("P(x_2i > 0)")
+    ax.set_xticks(idx)
+    ax.set_title(f"Many-Well-32: weight of the deep well\n{subtitle(data)}",
+                 fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write(__doc__)
+        return 2
+    with open(argv[1]) as f:
+        data = json.load(f)
+    out = argv[2]
+    written = []
+    if "energy" in data:
+        written.append(histogram(data, "energy", energy_label(data),
+                                 "Energy histogram",
+                                 os.path.join(out, "energy_hist.png")))
+    if "distances" in data:
+        written.append(histogram(data, "distances", length_label(data),
+                                 "Interatomic distances (all pairs)",
+                                 os.path.join(out, "distance_hist.png")))
+    if "acf" in data:
+        written.append(autocorr(data, os.path.join(out, "autocorr.png")))
+    if "mog40" in data:
+        written.append(mog40(data, os.path.join(out, "mog40_samples.png")))
+    if "manywell32" in data:
+        written.append(wells(data, os.path.join(out, "manywell_wells.png")))
+    for path in written:
+        print(f"plot: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
