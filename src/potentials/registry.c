@@ -11,6 +11,7 @@ extern const digs_potential_ops digs_potential_dw4;
 extern const digs_potential_ops digs_potential_lj13;
 extern const digs_potential_ops digs_potential_gaussian;
 extern const digs_potential_ops digs_potential_amber;
+extern const digs_potential_ops digs_potential_mixture;
 
 /* Adding a potential: one file exporting its ops, one line here. */
 static const digs_potential_ops *const registry[] = {
@@ -20,6 +21,7 @@ static const digs_potential_ops *const registry[] = {
     &digs_potential_lj13,
     &digs_potential_gaussian,
     &digs_potential_amber,
+    &digs_potential_mixture,
     NULL,
 };
 

@@ -5,3 +5,4 @@ src_libdigs_a_SOURCES += \
 	src/samplers/mala.c src/samplers/hmc.c \
 	src/samplers/pt.c src/samplers/digs.c
 include $(srcdir)/src/samplers/pt.mk
+include $(srcdir)/src/samplers/digs.mk
