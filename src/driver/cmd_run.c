@@ -1,14 +1,21 @@
 /* `digs run DECK`: sample with the deck's method and write the trajectory.
  *
  * Order of work (DESIGN.md): load deck → potential → sampler → [run] and
- * [output] → unused-key check → chains and their start → output file →
- * sweeps (pooling statistics every exchange_every sweeps, recording every
- * `every` sweeps) → summary.  Every error before the output file exists is
- * reported collectively and leaves no file behind. */
+ * [output] → unused-key check → chains, then either their start or, on a
+ * restart, their state from the checkpoint → output file (created, or
+ * continued after the checkpoint's records) → sweeps (pooling statistics
+ * every exchange_every sweeps and logging them to
+ * /record_observables, recording every `every` sweeps, checkpointing
+ * every checkpoint_every sweeps) → summary.  Every error before the
+ * output file exists is reported collectively and leaves no file behind;
+ * an error inside the sweep loop aborts the job naming the rank
+ * (digs_report_abort_local).  Restart: doc/checkpoint.md. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mpi.h>
 
@@ -20,6 +27,7 @@
 #include "driver/progress.h"
 #include "driver/report.h"
 #include "driver/run_config.h"
+#include "io/checkpoint.h"
 #include "io/h5md.h"
 #include "parallel/comm.h"
 #include "parallel/layout.h"
@@ -27,12 +35,16 @@
 #include "samplers/sampler.h"
 
 const char digs_usage_run[] =
-    "usage: digs run DECK [--quiet] [--trace PREFIX]\n"
+    "usage: digs run DECK [--restart] [--quiet] [--trace PREFIX]\n"
     "\n"
     "Sample the target of DECK with its method and write the trajectory\n"
     "(H5MD) named in [output] trajectory.  Run it under mpirun to spread\n"
     "the chains over ranks; the samples do not depend on the rank count.\n"
     "\n"
+    "  --restart        continue from [output] checkpoint if it exists\n"
+    "                   (else start afresh), appending to the trajectory;\n"
+    "                   same as [run] restart = yes.  The result equals an\n"
+    "                   uninterrupted run bit for bit, on any rank count\n"
     "  --quiet          no progress lines and no summary\n"
     "  --trace PREFIX   also write every recorded frame as text to\n"
     "                   PREFIX.<rank> (%.17g; for tests and debugging)\n"
@@ -44,6 +56,7 @@ typedef struct run_options {
     const char *deck;
     const char *trace;
     int quiet;
+    int restart;
 } run_options;
 
 /* 0 ok, 1 help printed, 2 usage error (message printed by rank 0). */
@@ -58,6 +71,8 @@ static int parse_options(int argc, char **argv, int rank, run_options *o)
         } else if (strcmp(argv[i], "--quiet") == 0 ||
                    strcmp(argv[i], "-q") == 0) {
             o->quiet = 1;
+        } else if (strcmp(argv[i], "--restart") == 0) {
+            o->restart = 1;
         } else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) {
             o->trace = argv[++i];
         } else if (argv[i][0] == '-' || o->deck) {
@@ -87,14 +102,22 @@ typedef struct run_state {
     FILE *trace;
     int64_t *pooled;        /* statistics summed over ranks, this interval */
     int64_t *pooled_total;  /* ... and over the whole run */
-    double *acceptance;     /* per level, last interval (progress line) */
+    double *acceptance;     /* per level, last interval (progress line, and
+                             * /record_observables/acceptance) */
     double *chain_acc;      /* per local chain, since the last record */
+    uint64_t first_sweep;   /* 0, or the checkpoint's sweep on a restart */
+    int restarted;          /* continued from a checkpoint */
+    digs_checkpoint resumed;   /* the checkpoint restarted from (owned) */
+    /* wall time on this rank, seconds: sweeps, pooling statistics, the
+     * trajectory (records, per-record rows, flushes), checkpoint files */
+    double t_sweep, t_exchange, t_output, t_checkpoint;
 } run_state;
 
 static void run_state_free(run_state *r)
 {
     if (r->trace)
         fclose(r->trace);
+    digs_checkpoint_free(&r->resumed);
     free(r->pooled);
     free(r->pooled_total);
     free(r->acceptance);
@@ -126,7 +149,50 @@ static int setup(MPI_Comm comm, run_state *r)
     DIGS_CALLOC(r->pooled_total, n_stats);
     DIGS_CALLOC(r->acceptance, n_levels);
     DIGS_CALLOC(r->chain_acc, count);
-    DIGS_CHECK(digs_init_positions(&r->cfg, r->pot, r->chains));
+    return DIGS_OK;
+}
+
+/* What a checkpoint of this deck must hold (identity fields only). */
+static digs_checkpoint deck_identity(const run_state *r)
+{
+    return (digs_checkpoint){
+        .n_chains = r->cfg.chains,
+        .dim = r->pot->dim,
+        .state_size = r->sampler->state_size,
+        .seed = r->cfg.seed,
+        .potential = r->pot->ops->name,
+        .method = r->sampler->ops->name,
+        .n_params = r->sampler->n_params,
+        .n_stats = r->sampler->n_stats,
+    };
+}
+
+/* Restore the chains, the adapted parameters, the sweep counter, the
+ * run's pooled statistics and evaluation counts from the checkpoint.
+ * The caches (energy, grad, state) are restored bit for bit, so the
+ * sampler's start is not called.  Collective. */
+static int resume(MPI_Comm comm, run_state *r)
+{
+    digs_checkpoint want = deck_identity(r);
+    digs_checkpoint *c = &r->resumed;
+    DIGS_CHECK(digs_checkpoint_read(comm, r->cfg.checkpoint, &want, c,
+                                    r->chains));
+    if (c->sweep > r->cfg.sweeps)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: the checkpoint is at sweep %llu, beyond [run] "
+                         "sweeps = %llu",
+                         r->cfg.checkpoint, (unsigned long long)c->sweep,
+                         (unsigned long long)r->cfg.sweeps);
+    digs_sampler *s = r->sampler;
+    for (int k = 0; k < s->n_params; k++)
+        s->params[k] = c->params[k];
+    for (int k = 0; k < s->n_stats; k++)
+        r->pooled_total[k] = c->pooled_total[k];
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    s->n_grad = rank == 0 ? c->n_grad : 0;   /* summed over ranks later */
+    s->n_energy = rank == 0 ? c->n_energy : 0;
+    r->first_sweep = c->sweep;
     return DIGS_OK;
 }
 
@@ -149,7 +215,33 @@ static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
                                                            : NULL,
         .buffer_records = (int)r->cfg.buffer_records,
     };
-    DIGS_CHECK(digs_h5md_create(&r->out, comm, &spec));
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (r->restarted) {
+        const digs_checkpoint *c = &r->resumed;
+        digs_h5md_extent keep = {.records = c->records,
+                                 .n_series = c->n_series,
+                                 .series = c->series,
+                                 .rows = c->series_rows};
+        DIGS_CHECK(digs_h5md_open_append(&r->out, comm, &spec, &keep));
+    } else {
+        DIGS_CHECK(digs_h5md_create(&r->out, comm, &spec));
+        /* A checkpoint of an earlier run must not pair with this new
+         * trajectory if this run dies before its first checkpoint. */
+        if (rank == 0 && r->cfg.checkpoint) {
+            char tmp[4200];
+            snprintf(tmp, sizeof tmp, "%s.tmp", r->cfg.checkpoint);
+            unlink(r->cfg.checkpoint);
+            unlink(tmp);
+        }
+    }
+    const digs_sampler *s = r->sampler;
+    if (s->n_stats > 0)
+        DIGS_CHECK(digs_h5md_declare_record(r->out, "acceptance",
+                                            s->n_stats / 2, s->stat_names));
+    if (s->n_params > 0)
+        DIGS_CHECK(digs_h5md_declare_record(r->out, s->param_group,
+                                            s->n_params, s->param_names));
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu32, r->cfg.seed);
     DIGS_CHECK(digs_h5md_set_parameter(r->out, "deck", digs_deck_text(r->deck)));
@@ -161,8 +253,6 @@ static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
                                        r->sampler->ops->name));
     DIGS_CHECK(digs_h5md_set_parameter(r->out, "seed", seed));
     if (o->trace) {
-        int rank;
-        MPI_Comm_rank(comm, &rank);
         char path[4096];
         snprintf(path, sizeof path, "%s.%d", o->trace, rank);
         r->trace = fopen(path, "w");
@@ -172,7 +262,9 @@ static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
     return DIGS_OK;
 }
 
-/* Sum the sampler's counters over ranks, hand them to adapt, reset. */
+/* Sum the sampler's counters over ranks, hand them to adapt, reset.
+ * r->acceptance gets this interval's pooled acceptance per level (NaN for
+ * a level with nothing proposed).  Collective. */
 static int exchange(MPI_Comm comm, run_state *r, uint64_t done)
 {
     digs_sampler *s = r->sampler;
@@ -182,11 +274,83 @@ static int exchange(MPI_Comm comm, run_state *r, uint64_t done)
         r->pooled_total[k] += r->pooled[k];
     for (int l = 0; l < s->n_stats / 2; l++) {
         int64_t prop = r->pooled[2 * l + 1];
-        r->acceptance[l] = prop ? (double)r->pooled[2 * l] / (double)prop : 0;
+        r->acceptance[l] = prop ? (double)r->pooled[2 * l] / (double)prop : NAN;
     }
     if (s->ops->adapt)
         DIGS_CHECK(s->ops->adapt(s, r->pooled, done));
     return DIGS_OK;
+}
+
+/* The time series of adaptation: one row of pooled acceptance per level
+ * and one of the adapted parameters, after each exchange.  Collective. */
+static int log_exchange(run_state *r, uint64_t done)
+{
+    const digs_sampler *s = r->sampler;
+    if (s->n_stats > 0)
+        DIGS_CHECK(digs_h5md_append_record(r->out, "acceptance", (int64_t)done,
+                                           s->n_stats / 2, r->acceptance));
+    if (s->n_params > 0)
+        DIGS_CHECK(digs_h5md_append_record(r->out, s->param_group,
+                                           (int64_t)done, s->n_params,
+                                           s->params));
+    return DIGS_OK;
+}
+
+/* Flush the trajectory (its on-disk state then matches the checkpoint
+ * about to be written), then write the checkpoint.  Called where the
+ * pooled statistics were just exchanged and the per-chain counts just
+ * recorded (run_config enforces the alignment).  Collective. */
+static int checkpoint(MPI_Comm comm, run_state *r, uint64_t done)
+{
+    double t0 = MPI_Wtime();
+    DIGS_CHECK(digs_h5md_flush(r->out));
+    double t1 = MPI_Wtime();
+    r->t_output += t1 - t0;
+    const digs_sampler *s = r->sampler;
+    int64_t local[2] = {s->n_grad, s->n_energy}, total[2];
+    DIGS_CHECK(digs_comm_sum_i64(comm, local, total, 2));
+    int n_series = digs_h5md_n_series(r->out);
+    const char **series = calloc((size_t)n_series + 1, sizeof *series);
+    int64_t *rows = calloc((size_t)n_series + 1, sizeof *rows);
+    if (!series || !rows) {
+        free(series);
+        free(rows);
+        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory for a checkpoint");
+    }
+    for (int k = 0; k < n_series; k++) {
+        series[k] = digs_h5md_series_name(r->out, k);
+        rows[k] = digs_h5md_series_rows(r->out, k);
+    }
+    digs_checkpoint c = deck_identity(r);
+    c.sweep = done;
+    c.records = digs_h5md_records(r->out);
+    c.n_series = n_series;
+    c.series = series;
+    c.series_rows = rows;
+    c.param_group = s->param_group;
+    c.params = s->params;
+    c.pooled_total = r->pooled_total;
+    c.n_grad = total[0];
+    c.n_energy = total[1];
+    c.deck = digs_deck_text(r->deck);
+    int status = digs_checkpoint_write(comm, r->cfg.checkpoint, &c, r->chains);
+    free(series);
+    free(rows);
+    r->t_checkpoint += MPI_Wtime() - t1;
+    return status;
+}
+
+/* A checkpoint is due every checkpoint_every sweeps, and at the end of a
+ * run that ends on an exchange and a record (so that extending the run
+ * later continues exactly). */
+static int checkpoint_due(const digs_run_config *cfg, uint64_t done)
+{
+    if (!cfg->checkpoint)
+        return 0;
+    if (done % (uint64_t)cfg->checkpoint_every == 0)
+        return 1;
+    return done == cfg->sweeps && done % (uint64_t)cfg->exchange_every == 0 &&
+           done % (uint64_t)cfg->record_every == 0;
 }
 
 static int record(run_state *r, uint64_t done)
@@ -214,6 +378,9 @@ static int record(run_state *r, uint64_t done)
     return DIGS_OK;
 }
 
+/* Rank 0 prints what was done; the evaluation counts are summed over
+ * ranks (collective).  The rate counts this invocation's work only; the
+ * time split is rank 0's share of its wall time. */
 static void summary(MPI_Comm comm, run_state *r, double seconds)
 {
     int64_t local[2] = {r->sampler->n_grad, r->sampler->n_energy}, total[2];
@@ -225,22 +392,114 @@ static void summary(MPI_Comm comm, run_state *r, double seconds)
         return;
     printf("digs run: %llu sweeps of %ld chains (%s on %s) in %.2f s on %d "
            "rank%s\n",
-           (unsigned long long)r->cfg.sweeps, r->cfg.chains,
+           (unsigned long long)(r->cfg.sweeps - r->first_sweep), r->cfg.chains,
            r->sampler->ops->name, r->pot->ops->name, seconds, size,
            size > 1 ? "s" : "");
+    if (r->restarted)
+        printf("  continued from %s at sweep %llu; now at sweep %llu\n",
+               r->cfg.checkpoint, (unsigned long long)r->first_sweep,
+               (unsigned long long)r->cfg.sweeps);
+    double here = (double)(total[0] - r->resumed.n_grad);
     printf("  evaluations: %" PRId64 " energy+gradient (%.3g/s), %" PRId64
            " energy-only\n",
-           total[0], seconds > 0 ? (double)total[0] / seconds : 0.0, total[1]);
+           total[0], seconds > 0 ? here / seconds : 0.0, total[1]);
     printf("  acceptance:");
     for (int l = 0; l < r->sampler->n_stats / 2; l++) {
         int64_t prop = r->pooled_total[2 * l + 1];
         printf(" %s %.4f", r->sampler->stat_names[l],
                prop ? (double)r->pooled_total[2 * l] / (double)prop : 0.0);
     }
-    printf("\n  trajectory: %s (%lld records of %ld frames)\n",
+    double pct = seconds > 0 ? 100.0 / seconds : 0.0;
+    printf("\n  time: sweeps %.1f %%, exchange %.1f %%, output %.1f %%, "
+           "checkpoint %.1f %%\n",
+           r->t_sweep * pct, r->t_exchange * pct, r->t_output * pct,
+           r->t_checkpoint * pct);
+    printf("  trajectory: %s (%lld records of %ld frames)\n",
            r->cfg.trajectory, (long long)digs_h5md_records(r->out),
            r->cfg.chains);
     fflush(stdout);
+}
+
+/* Chains start fresh (positions from [run] init, then the sampler's
+ * start) or, when a restart is asked for and the checkpoint exists, from
+ * the checkpoint.  Collective; errors reported once. */
+static int start_chains(MPI_Comm comm, run_state *r, const run_options *o)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int want = o->restart || r->cfg.restart;
+    int status = DIGS_OK;
+    if (want && !r->cfg.checkpoint)
+        status = DIGS_FAIL(DIGS_ERR_INPUT,
+                           "%s: --restart needs [output] checkpoint = PATH in "
+                           "the deck",
+                           digs_deck_filename(r->deck));
+    DIGS_CHECK(digs_report_collective(comm, status));
+    if (want && digs_checkpoint_exists(comm, r->cfg.checkpoint)) {
+        DIGS_CHECK(digs_report_collective(comm, resume(comm, r)));
+        r->restarted = 1;
+        if (rank == 0 && !o->quiet) {
+            printf("digs run: continuing from %s at sweep %llu\n",
+                   r->cfg.checkpoint, (unsigned long long)r->first_sweep);
+            fflush(stdout);
+        }
+        return DIGS_OK;
+    }
+    if (want && rank == 0 && !o->quiet) {
+        printf("digs run: no checkpoint %s yet; starting from sweep 0\n",
+               r->cfg.checkpoint);
+        fflush(stdout);
+    }
+    DIGS_CHECK(digs_report_collective(
+        comm, digs_init_positions(&r->cfg, r->pot, r->chains)));
+    status = r->chains->n > 0 ? r->sampler->ops->start(r->sampler, r->chains)
+                              : DIGS_OK;
+    return digs_report_collective(comm, status);
+}
+
+/* One pass of the sweep loop from r->first_sweep to the end.  Any failure
+ * aborts the job from the rank that saw it. */
+static void sweep_loop(MPI_Comm comm, run_state *r, const run_options *o)
+{
+    int rank, status;
+    MPI_Comm_rank(comm, &rank);
+    const digs_run_config *cfg = &r->cfg;
+    digs_sampler *s = r->sampler;
+    digs_progress progress;
+    digs_progress_init(&progress, rank == 0 && !o->quiet ? stdout : NULL,
+                       cfg->progress_every, cfg->sweeps - r->first_sweep,
+                       MPI_Wtime());
+    for (uint64_t sweep = r->first_sweep; sweep < cfg->sweeps; sweep++) {
+        double t0 = MPI_Wtime();
+        if (r->chains->n > 0 &&
+            (status = s->ops->sweep(s, r->chains, sweep)) != DIGS_OK)
+            digs_report_abort_local(comm, status);
+        double t1 = MPI_Wtime();
+        r->t_sweep += t1 - t0;
+        uint64_t done = sweep + 1;
+        if (done % (uint64_t)cfg->exchange_every == 0 || done == cfg->sweeps) {
+            if ((status = exchange(comm, r, done)) != DIGS_OK)
+                digs_report_abort_local(comm, status);
+            double t2 = MPI_Wtime();
+            r->t_exchange += t2 - t1;
+            if ((status = log_exchange(r, done)) != DIGS_OK)
+                digs_report_abort_local(comm, status);
+            t1 = MPI_Wtime();
+            r->t_output += t1 - t2;
+        }
+        if (done % (uint64_t)cfg->record_every == 0) {
+            if ((status = record(r, done)) != DIGS_OK)
+                digs_report_abort_local(comm, status);
+            double t2 = MPI_Wtime();
+            r->t_output += t2 - t1;
+        }
+        if (checkpoint_due(cfg, done) &&
+            (status = checkpoint(comm, r, done)) != DIGS_OK)
+            digs_report_abort_local(comm, status);
+        if (rank == 0)
+            digs_progress_update(&progress, done - r->first_sweep, MPI_Wtime(),
+                                 s->n_stats / 2, s->stat_names, r->acceptance);
+    }
 }
 
 int digs_cmd_run(int argc, char **argv)
@@ -258,12 +517,8 @@ int digs_cmd_run(int argc, char **argv)
     if (digs_driver_load_deck(comm, opt.deck, &r.deck) != DIGS_OK)
         return 1;
     int status = digs_report_collective(comm, setup(comm, &r));
-    if (status == DIGS_OK) {
-        int started = r.chains->n > 0
-                          ? r.sampler->ops->start(r.sampler, r.chains)
-                          : DIGS_OK;
-        status = digs_report_collective(comm, started);
-    }
+    if (status == DIGS_OK)
+        status = start_chains(comm, &r, &opt);
     if (status == DIGS_OK)
         status = digs_report_collective(comm, open_output(comm, &r, &opt));
     if (status != DIGS_OK) {
@@ -273,29 +528,11 @@ int digs_cmd_run(int argc, char **argv)
     }
 
     double t0 = MPI_Wtime();
-    digs_progress progress;
-    digs_progress_init(&progress, rank == 0 && !opt.quiet ? stdout : NULL,
-                       r.cfg.progress_every, r.cfg.sweeps, t0);
-    for (uint64_t sweep = 0; sweep < r.cfg.sweeps; sweep++) {
-        if (r.chains->n > 0) {
-            status = r.sampler->ops->sweep(r.sampler, r.chains, sweep);
-            if (status != DIGS_OK)
-                digs_report_abort_local(comm, status);
-        }
-        uint64_t done = sweep + 1;
-        if (done % (uint64_t)r.cfg.exchange_every == 0 || done == r.cfg.sweeps)
-            if ((status = exchange(comm, &r, done)) != DIGS_OK)
-                digs_report_abort_local(comm, status);
-        if (done % (uint64_t)r.cfg.record_every == 0)
-            if ((status = record(&r, done)) != DIGS_OK)
-                digs_report_abort_local(comm, status);
-        if (rank == 0)
-            digs_progress_update(&progress, done, MPI_Wtime(),
-                                 r.sampler->n_stats / 2,
-                                 r.sampler->stat_names, r.acceptance);
-    }
+    sweep_loop(comm, &r, &opt);
+    double t1 = MPI_Wtime();
     status = digs_report_collective(comm, digs_h5md_flush(r.out));
     double seconds = MPI_Wtime() - t0;
+    r.t_output += MPI_Wtime() - t1;
     if (status == DIGS_OK && !opt.quiet)
         summary(comm, &r, seconds);
     int closed = digs_report_collective(comm, digs_h5md_close(&r.out));

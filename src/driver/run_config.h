@@ -27,9 +27,16 @@ typedef struct digs_run_config {
     const char *group;      /* particles group name */
     long record_every;      /* sweeps between recorded frames */
     long buffer_records;    /* records held before a collective write */
+    const char *checkpoint; /* checkpoint path, NULL: no checkpoints */
+    long checkpoint_every;  /* sweeps between checkpoints (0: none) */
+    int restart;            /* [run] restart: continue from checkpoint */
 } digs_run_config;
 
-/* Read and validate [run] (except method) and [output]. */
+/* Read and validate [run] (except method) and [output].  Called by every
+ * rank on the same deck.  Besides the deck's own constraints it checks
+ * that the checkpoint's directory exists and is writable (a stat on the
+ * calling rank), so that a bad checkpoint path is a deck error at start-up
+ * rather than an abort at the first checkpoint. */
 int digs_run_config_read(digs_deck *deck, const digs_potential *pot,
                          digs_run_config *cfg);
 

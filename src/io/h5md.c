@@ -16,7 +16,24 @@
  * Per-record observables live in /record_observables/<name>/{step,value},
  * not under /observables: MDAnalysis 2.4's H5MD reader indexes every
  * /observables/<name>/value by frame number and fails on a series with
- * fewer rows than frames.  H5MD allows non-specified root groups. */
+ * fewer rows than frames.  H5MD allows non-specified root groups.
+ *
+ * Crash safety (doc/checkpoint.md).  HDF5 1.10 has no journal, so the
+ * file is made safe against a kill between flushes by two settings:
+ *   - file-space strategy NONE: freed space is never handed out again, so
+ *     raw data written after a flush cannot land on metadata that the
+ *     on-disk state (the last flush) still references;
+ *   - a metadata cache with evictions and automatic resizing off: dirty
+ *     metadata stays in memory until H5Fflush/H5Fclose.  In parallel HDF5
+ *     the cache also writes at "sync points" every dirty_bytes_threshold
+ *     bytes of new dirty metadata, but only to make room for evictions;
+ *     with evictions off a sync point writes nothing (measured on 2 ranks,
+ *     doc/checkpoint.md), and the threshold is set to its maximum
+ *     (32 MiB) to skip most sync points altogether.
+ * The metadata cache then grows with the metadata touched (a few hundred
+ * bytes per chunk written), which stays small next to the data.
+ * tests/io/test_h5md_crash.c checks byte by byte that no metadata reaches
+ * the disk between two flushes. */
 #include "config.h"
 
 #include "io/h5md.h"
@@ -40,6 +57,11 @@ enum {
     N_FIXED_OBS = 2             /* potential_energy, acceptance */
 };
 
+/* H5AC__MAX_DIRTY_BYTES_THRESHOLD of HDF5 1.10 (not in its public
+ * headers): the largest dirty-metadata volume between parallel sync
+ * points that H5Pset_mdc_config accepts. */
+static const size_t MDC_DIRTY_MAX = 32u * 1024 * 1024;
+
 static const char RECORD_GROUP[] = "record_observables";
 
 /* A per-record observable: rank 0 writes its rows; all ranks extend. */
@@ -56,6 +78,7 @@ typedef struct record_series {
 struct digs_h5md {
     MPI_Comm comm;
     int rank;
+    int append;                           /* opened by open_append */
     char *path;
     int64_t n_chains, first;
     int n_local, n_particles, spatial_dim, row, buffer_records;
@@ -223,6 +246,32 @@ static int set_int_attr(const char *path, hid_t loc, const char *name,
     return status;
 }
 
+/* An attribute holding n variable-length strings of character set cset
+ * (H5T_CSET_ASCII or H5T_CSET_UTF8).  Collective, same values everywhere. */
+static int set_strings_attr(const char *path, hid_t loc, const char *name,
+                            H5T_cset_t cset, int n, const char *const *values)
+{
+    hsize_t dims = (hsize_t)n;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    hid_t space = H5Screate_simple(1, &dims, NULL);
+    hid_t attr = H5I_INVALID_HID;
+    herr_t err = type < 0 || space < 0 ? -1 : H5Tset_size(type, H5T_VARIABLE);
+    if (err >= 0)
+        err = H5Tset_cset(type, cset);
+    if (err >= 0 && (attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT,
+                                       H5P_DEFAULT)) < 0)
+        err = -1;
+    if (err >= 0)
+        err = H5Awrite(attr, type, values);
+    int status = err < 0 ? h5_fail(path, "writing a string-array attribute",
+                                   __FILE__, __LINE__)
+                         : DIGS_OK;
+    close_id(&attr, H5Aclose);
+    close_id(&space, H5Sclose);
+    close_id(&type, H5Tclose);
+    return status;
+}
+
 /* boundary = ["none", ...] (dim entries), variable-length strings. */
 static int set_boundary_attr(const char *path, hid_t loc, int dim)
 {
@@ -231,22 +280,8 @@ static int set_boundary_attr(const char *path, hid_t loc, int dim)
         return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
     for (int k = 0; k < dim; k++)
         values[k] = "none";
-    hsize_t dims = (hsize_t)dim;
-    hid_t type = H5Tcopy(H5T_C_S1);
-    hid_t space = H5Screate_simple(1, &dims, NULL);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t err = type < 0 || space < 0 ? -1 : H5Tset_size(type, H5T_VARIABLE);
-    if (err >= 0 && (attr = H5Acreate2(loc, "boundary", type, space,
-                                       H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        err = -1;
-    if (err >= 0)
-        err = H5Awrite(attr, type, values);
-    int status = err < 0 ? h5_fail(path, "writing the box boundary",
-                                   __FILE__, __LINE__)
-                         : DIGS_OK;
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
+    int status = set_strings_attr(path, loc, "boundary", H5T_CSET_ASCII, dim,
+                                  values);
     free(values);
     return status;
 }
@@ -535,39 +570,88 @@ static int make_observables(digs_h5md *h, const digs_h5md_spec *s)
     return DIGS_OK;
 }
 
-static int open_file(digs_h5md *h, const digs_h5md_spec *s)
+/* File access for creating and continuing: MPI-IO, collective metadata
+ * writes, 1.8 object formats (H5MD recommends file format version 2) with
+ * 1.10 allowed for the file-space message, and a metadata cache that
+ * writes only at flush and close (crash safety, top of this file). */
+static int make_fapl(digs_h5md *h, hid_t *out)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    int status = DIGS_OK;
-    /* 1.8 object formats (H5MD recommends file format version 2; readers
-     * built on HDF5 1.8 or later can open it) and collective metadata */
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, h->comm, MPI_INFO_NULL) < 0 ||
-        H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
-        H5Pset_coll_metadata_write(fapl, 1) < 0)
-        status = h5_fail(h->path, "setting up MPI-IO file access", __FILE__,
-                         __LINE__);
-    if (status == DIGS_OK &&
-        (h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
-        h5_detail d = {.found = 0};
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-        H5Eclear2(H5E_DEFAULT);
-        status = DIGS_FAIL(DIGS_ERR_IO,
-                           "%s: cannot create trajectory file (HDF5: %s)",
-                           h->path, d.found ? d.text : "no details");
+    H5AC_cache_config_t mdc;
+    memset(&mdc, 0, sizeof mdc);
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    herr_t err = fapl < 0 ? -1 : 0;
+    if (err >= 0)
+        err = H5Pset_fapl_mpio(fapl, h->comm, MPI_INFO_NULL);
+    if (err >= 0)
+        err = H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V110);
+    if (err >= 0)
+        err = H5Pset_coll_metadata_write(fapl, 1);
+    if (err >= 0)
+        err = H5Pget_mdc_config(fapl, &mdc);
+    if (err >= 0) {
+        /* evictions can only be disabled with every resizing mode off */
+        mdc.incr_mode = H5C_incr__off;
+        mdc.flash_incr_mode = H5C_flash_incr__off;
+        mdc.decr_mode = H5C_decr__off;
+        mdc.evictions_enabled = 0;
+        mdc.dirty_bytes_threshold = MDC_DIRTY_MAX;
+        err = H5Pset_mdc_config(fapl, &mdc);
     }
+    if (err < 0) {
+        close_id(&fapl, H5Pclose);
+        return h5_fail(h->path, "setting up MPI-IO file access", __FILE__,
+                       __LINE__);
+    }
+    *out = fapl;
+    return DIGS_OK;
+}
+
+/* Fail with DIGS_ERR_IO "path: cannot <what> (HDF5: innermost message)". */
+static int open_failed(const char *path, const char *what)
+{
+    h5_detail d = {.found = 0};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
+    H5Eclear2(H5E_DEFAULT);
+    return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot %s (HDF5: %s)", path, what,
+                     d.found ? d.text : "no details");
+}
+
+static int open_file(digs_h5md *h, const digs_h5md_spec *s)
+{
+    hid_t fapl = H5I_INVALID_HID;
+    DIGS_CHECK(make_fapl(h, &fapl));
+    /* never hand out freed space again (persist = 0, threshold = 1) */
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    int status = DIGS_OK;
+    if (fcpl < 0 || H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE,
+                                               0, 1) < 0)
+        status = h5_fail(h->path, "setting the file-space strategy",
+                         __FILE__, __LINE__);
+    if (status == DIGS_OK &&
+        (h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
+        status = open_failed(h->path, "create trajectory file");
+    close_id(&fcpl, H5Pclose);
     close_id(&fapl, H5Pclose);
     return status;
 }
 
-static int build(digs_h5md *h, const digs_h5md_spec *s)
+/* Collective raw-data transfers, and the chunk length of 1-D series. */
+static int set_transfer(digs_h5md *h, const digs_h5md_spec *s)
 {
-    DIGS_CHECK(agree(h->comm, open_file(h, s)));
     h->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5_TRY(h->path, h->dxpl, "creating a transfer property list");
     H5_TRY(h->path, H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE),
            "requesting collective MPI-IO");
     h->chunk_1d = chunk_frames(sizeof(int64_t),
                                (double)s->n_chains * s->buffer_records);
+    return DIGS_OK;
+}
+
+static int build(digs_h5md *h, const digs_h5md_spec *s)
+{
+    DIGS_CHECK(agree(h->comm, open_file(h, s)));
+    DIGS_CHECK(set_transfer(h, s));
     DIGS_CHECK(write_h5md_group(h));
     DIGS_CHECK(make_particles(h, s));
     DIGS_CHECK(make_observables(h, s));
@@ -642,6 +726,35 @@ static int alloc_handle(digs_h5md *h, const digs_h5md_spec *s)
     return DIGS_OK;
 }
 
+/* A handle with its buffers and no file yet.  Collective: every rank
+ * returns the same status; on failure *out is NULL. */
+static int new_handle(MPI_Comm comm, const digs_h5md_spec *spec,
+                      digs_h5md **out)
+{
+    *out = NULL;
+    digs_h5md *h = calloc(1, sizeof *h);
+    int status = h ? DIGS_OK : DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
+    if (h) {
+        h->comm = MPI_COMM_NULL;
+        h->file = h->dxpl = H5I_INVALID_HID;
+        h->pos_value = h->pos_step = h->pos_time = H5I_INVALID_HID;
+        h->chain_value = h->sweep_value = H5I_INVALID_HID;
+        MPI_Comm_rank(comm, &h->rank);
+        if (MPI_Comm_dup(comm, &h->comm) != MPI_SUCCESS)
+            status = DIGS_FAIL(DIGS_ERR_MPI, "%s: MPI_Comm_dup failed",
+                               spec->path);
+    }
+    if (status == DIGS_OK)
+        status = alloc_handle(h, spec);
+    status = agree(comm, status);
+    if (status != DIGS_OK) {
+        destroy(h);
+        return digs_trace(status, __FILE__, __LINE__);
+    }
+    *out = h;
+    return DIGS_OK;
+}
+
 /* Create the file (truncating it), write /h5md, the particles group and
  * the fixed observables.  Collective over comm; every rank passes its own
  * chain block (the blocks must tile 0..n_chains-1) and otherwise the same
@@ -658,24 +771,244 @@ int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
     MPI_Comm_rank(comm, &rank);
     DIGS_CHECK(agree(comm, check_spec(comm, spec)));
     DIGS_CHECK(agree(comm, rank == 0 ? check_directory(spec->path) : DIGS_OK));
-
-    digs_h5md *h = calloc(1, sizeof *h);
-    int status = h ? DIGS_OK : DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
-    if (h) {
-        h->comm = MPI_COMM_NULL;
-        h->file = h->dxpl = H5I_INVALID_HID;
-        h->pos_value = h->pos_step = h->pos_time = H5I_INVALID_HID;
-        h->chain_value = h->sweep_value = H5I_INVALID_HID;
-        h->rank = rank;
-        if (MPI_Comm_dup(comm, &h->comm) != MPI_SUCCESS)
-            status = DIGS_FAIL(DIGS_ERR_MPI, "%s: MPI_Comm_dup failed",
-                               spec->path);
+    digs_h5md *h;
+    DIGS_CHECK(new_handle(comm, spec, &h));
+    int status = agree(comm, build(h, spec));
+    if (status != DIGS_OK) {
+        destroy(h);
+        return digs_trace(status, __FILE__, __LINE__);
     }
-    if (status == DIGS_OK)
-        status = alloc_handle(h, spec);
-    status = agree(comm, status);
-    if (status == DIGS_OK)
-        status = agree(comm, build(h, spec));
+    *out = h;
+    return DIGS_OK;
+}
+
+/* ---- continuing a file ------------------------------------------------------ */
+
+static int extend(const char *path, hid_t dset, hsize_t first_axis);
+
+/* Open the dataset at absolute path `object`, check that it has ndim axes
+ * whose trailing ndim-1 lengths are tail (NULL: any) and that it holds at
+ * least `keep` rows; if cut, cut it to `keep` rows.  Collective. */
+static int reopen_series(digs_h5md *h, const char *object, int ndim,
+                         const hsize_t *tail, hsize_t keep, int cut,
+                         hid_t *out)
+{
+    *out = H5Dopen2(h->file, object, H5P_DEFAULT);
+    if (*out < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: no dataset %s (not a digs trajectory of this "
+                         "deck?)",
+                         h->path, object);
+    }
+    hid_t space = H5Dget_space(*out);
+    H5_TRY(h->path, space, "getting a dataspace");
+    hsize_t dims[3] = {0, 0, 0};
+    int nd = H5Sget_simple_extent_ndims(space);
+    if (nd >= 1 && nd <= 3)
+        H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    int ok = nd == ndim;
+    for (int k = 1; ok && tail && k < ndim; k++)
+        ok = dims[k] == tail[k - 1];
+    if (!ok)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: %s has %d axes [%llu, %llu, ...]; expected %d "
+                         "axes [rows, %llu, %llu]",
+                         h->path, object, nd, (unsigned long long)dims[0],
+                         (unsigned long long)dims[1], ndim,
+                         (unsigned long long)(tail && ndim > 1 ? tail[0] : 0),
+                         (unsigned long long)(tail && ndim > 2 ? tail[1] : 0));
+    if (dims[0] < keep)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: %s holds %llu rows; expected at least %llu (is "
+                         "the file older than the checkpoint?)",
+                         h->path, object, (unsigned long long)dims[0],
+                         (unsigned long long)keep);
+    if (cut && dims[0] > keep)
+        DIGS_CHECK(extend(h->path, *out, keep));
+    return DIGS_OK;
+}
+
+/* reopen_series for a per-frame dataset: keep records_on_disk records. */
+static int reopen_frames(digs_h5md *h, const char *object, int ndim,
+                         const hsize_t *tail, int cut, hid_t *out)
+{
+    hsize_t frames = (hsize_t)(h->records_on_disk * h->n_chains);
+    return reopen_series(h, object, ndim, tail, frames, cut, out);
+}
+
+/* A new, zeroed entry at the end of h->rec (NULL: out of memory). */
+static struct record_series *new_series(digs_h5md *h);
+
+/* Reopen /record_observables/<name>, keeping `rows` rows. */
+static int reopen_record(digs_h5md *h, const char *name, int64_t rows)
+{
+    struct record_series *s = new_series(h);
+    if (!s)
+        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
+    s->value = s->step = H5I_INVALID_HID;
+    s->name = strdup(name);
+    if (!s->name)
+        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
+    char object[512];
+    snprintf(object, sizeof object, "/%s/%s/value", RECORD_GROUP, name);
+    DIGS_CHECK(reopen_series(h, object, 2, NULL, (hsize_t)rows, 0, &s->value));
+    snprintf(object, sizeof object, "/%s/%s/step", RECORD_GROUP, name);
+    DIGS_CHECK(reopen_series(h, object, 1, NULL, (hsize_t)rows, 0, &s->step));
+    hid_t space = H5Dget_space(s->value);
+    H5_TRY(h->path, space, "getting a dataspace");
+    hsize_t dims[2];
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    s->width = (int)dims[1];
+    s->rows = rows;
+    DIGS_CALLOC(s->buf, (size_t)h->buffer_records * (size_t)s->width);
+    DIGS_CALLOC(s->steps, h->buffer_records);
+    return DIGS_OK;
+}
+
+typedef struct name_list {
+    int n;
+    char **names;
+} name_list;
+
+/* H5Literate callback: collect the link names of a group. */
+static herr_t collect_name(hid_t group, const char *name,
+                           const H5L_info_t *info, void *data)
+{
+    name_list *l = data;
+    char **grown = realloc(l->names, (size_t)(l->n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    l->names = grown;
+    if (!(l->names[l->n] = strdup(name)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+/* Reopen every per-record series in the file (in name order), keeping
+ * the rows `keep` lists for it (0 if it is not listed). */
+static int reopen_records(digs_h5md *h, const digs_h5md_extent *keep)
+{
+    htri_t exists = H5Lexists(h->file, RECORD_GROUP, H5P_DEFAULT);
+    H5_TRY(h->path, exists, "looking up the per-record group");
+    if (!exists)
+        return DIGS_OK;
+    hid_t g = H5Gopen2(h->file, RECORD_GROUP, H5P_DEFAULT);
+    H5_TRY(h->path, g, "opening the per-record group");
+    name_list list = {0, NULL};
+    hsize_t at = 0;
+    herr_t err = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &at, collect_name,
+                             &list);
+    H5Gclose(g);
+    int status = err < 0 ? h5_fail(h->path, "listing the per-record series",
+                                   __FILE__, __LINE__)
+                         : DIGS_OK;
+    for (int k = 0; k < list.n && status == DIGS_OK; k++) {
+        int64_t rows = 0;
+        for (int j = 0; j < keep->n_series; j++)
+            if (!strcmp(keep->series[j], list.names[k]))
+                rows = keep->rows[j];
+        status = reopen_record(h, list.names[k], rows);
+    }
+    for (int k = 0; k < keep->n_series && status == DIGS_OK; k++) {
+        int found = 0;
+        for (int j = 0; j < list.n; j++)
+            found |= !strcmp(keep->series[k], list.names[j]);
+        if (!found && keep->rows[k] > 0)
+            status = DIGS_FAIL(DIGS_ERR_INPUT,
+                               "%s: no series /%s/%s to continue", h->path,
+                               RECORD_GROUP, keep->series[k]);
+    }
+    for (int k = 0; k < list.n; k++)
+        free(list.names[k]);
+    free(list.names);
+    return status;
+}
+
+/* Open the file read-write, check every series against `keep` and only
+ * then cut them (a refused file is left as it was), flush. */
+static int reopen(digs_h5md *h, const digs_h5md_spec *s,
+                  const digs_h5md_extent *keep)
+{
+    hid_t fapl = H5I_INVALID_HID;
+    DIGS_CHECK(make_fapl(h, &fapl));
+    h->file = H5Fopen(h->path, H5F_ACC_RDWR, fapl);
+    close_id(&fapl, H5Pclose);
+    if (h->file < 0)
+        return open_failed(h->path, "open the trajectory to continue it");
+    DIGS_CHECK(set_transfer(h, s));
+    h->records_on_disk = keep->records;
+    char object[512];
+    const hsize_t tail[2] = {(hsize_t)s->n_particles, (hsize_t)s->spatial_dim};
+    snprintf(object, sizeof object, "/particles/%s/position/", s->group);
+    size_t len = strlen(object);
+    snprintf(object + len, sizeof object - len, "value");
+    DIGS_CHECK(reopen_frames(h, object, 3, tail, 0, &h->pos_value));
+    snprintf(object + len, sizeof object - len, "step");
+    DIGS_CHECK(reopen_frames(h, object, 1, NULL, 0, &h->pos_step));
+    snprintf(object + len, sizeof object - len, "time");
+    DIGS_CHECK(reopen_frames(h, object, 1, NULL, 0, &h->pos_time));
+    /* the observables' step and time are links to position's */
+    DIGS_CHECK(reopen_frames(h, "/observables/chain_id/value", 1, NULL, 0,
+                             &h->chain_value));
+    DIGS_CHECK(reopen_frames(h, "/observables/sweep/value", 1, NULL, 0,
+                             &h->sweep_value));
+    const char *names[N_FIXED_OBS] = {"potential_energy", "acceptance"};
+    for (int k = 0; k < N_FIXED_OBS; k++) {
+        if (!(h->obs_names[k] = strdup(names[k])))
+            return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
+        h->n_obs = k + 1;
+        snprintf(object, sizeof object, "/observables/%s/value", names[k]);
+        DIGS_CHECK(reopen_frames(h, object, 1, NULL, 0, &h->obs_value[k]));
+    }
+    DIGS_CHECK(reopen_records(h, keep));
+
+    hsize_t frames = (hsize_t)(keep->records * h->n_chains);
+    hid_t per_frame[] = {h->pos_value, h->pos_step, h->pos_time,
+                         h->chain_value, h->sweep_value, h->obs_value[0],
+                         h->obs_value[1]};
+    for (size_t k = 0; k < sizeof per_frame / sizeof per_frame[0]; k++)
+        DIGS_CHECK(extend(h->path, per_frame[k], frames));
+    for (int k = 0; k < h->n_rec; k++) {
+        DIGS_CHECK(extend(h->path, h->rec[k].value, (hsize_t)h->rec[k].rows));
+        DIGS_CHECK(extend(h->path, h->rec[k].step, (hsize_t)h->rec[k].rows));
+    }
+    /* a cut rewrites the edge chunk through HDF5's chunk cache, and raw
+     * data writes bypass that cache in parallel: write the cut chunks now,
+     * before new frames go to them (and make the cut the on-disk state) */
+    H5_TRY(h->path, H5Fflush(h->file, H5F_SCOPE_GLOBAL), "flushing");
+    return DIGS_OK;
+}
+
+/* Continue an existing trajectory (contract in h5md.h).  Collective. */
+int digs_h5md_open_append(digs_h5md **out, MPI_Comm comm,
+                          const digs_h5md_spec *spec,
+                          const digs_h5md_extent *keep)
+{
+    *out = NULL;
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int status = DIGS_OK;
+    if (!keep || keep->records < 0 || keep->n_series < 0 ||
+        (keep->n_series > 0 && (!keep->series || !keep->rows)))
+        status = DIGS_FAIL(DIGS_ERR_INTERNAL, "%s: bad extent to continue",
+                           spec->path ? spec->path : "(null)");
+    DIGS_CHECK(agree(comm, status == DIGS_OK ? check_spec(comm, spec)
+                                             : status));
+    struct stat st;
+    if (rank == 0 && stat(spec->path, &st) != 0)
+        status = DIGS_FAIL(DIGS_ERR_IO,
+                           "%s: the trajectory to continue does not exist",
+                           spec->path);
+    DIGS_CHECK(agree(comm, status));
+    digs_h5md *h;
+    DIGS_CHECK(new_handle(comm, spec, &h));
+    h->append = 1;
+    status = agree(comm, reopen(h, spec, keep));
     if (status != DIGS_OK) {
         destroy(h);
         return digs_trace(status, __FILE__, __LINE__);
@@ -688,7 +1021,8 @@ int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
 
 /* Store rank 0's value as /parameters/<name>, a scalar fixed-length UTF-8
  * string dataset (parallel HDF5 cannot write variable-length data; h5py
- * reads it as bytes).  Collective; name must be new and contain no '/'. */
+ * reads it as bytes).  Collective; name must contain no '/' and be new,
+ * except in a continued file, where the old value is unlinked first. */
 int digs_h5md_set_parameter(digs_h5md *h, const char *name,
                             const char *value)
 {
@@ -704,6 +1038,8 @@ int digs_h5md_set_parameter(digs_h5md *h, const char *name,
     int status = DIGS_OK;
     params = H5Gopen2(h->file, "parameters", H5P_DEFAULT);
     htri_t exists = params < 0 ? -1 : H5Lexists(params, name, H5P_DEFAULT);
+    if (exists > 0 && h->append)
+        exists = H5Ldelete(params, name, H5P_DEFAULT) < 0 ? -1 : 0;
     if (exists > 0)
         status = DIGS_FAIL(DIGS_ERR_INTERNAL,
                            "%s: parameter '%s' is already set", h->path, name);
@@ -765,7 +1101,26 @@ int digs_h5md_add_frame_observable(digs_h5md *h, const char *name)
     hid_t obs = H5Gopen2(h->file, "observables", H5P_DEFAULT);
     if (obs < 0)
         return h5_fail(h->path, "opening /observables", __FILE__, __LINE__);
-    int status = make_frame_observable(h, obs, name, H5T_IEEE_F64LE, NULL,
+    htri_t exists = h->append ? H5Lexists(obs, name, H5P_DEFAULT) : 0;
+    int status = DIGS_OK;
+    if (exists < 0)
+        status = h5_fail(h->path, "looking up an observable", __FILE__,
+                         __LINE__);
+    else if (exists > 0) {
+        char object[512];
+        snprintf(object, sizeof object, "/observables/%s/value", name);
+        status = reopen_frames(h, object, 1, NULL, 1,
+                               &h->obs_value[h->n_obs - 1]);
+        /* the cut passes the edge chunk through the chunk cache: write it
+         * now, or closing would write it back over the new frames */
+        if (status == DIGS_OK && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
+            status = h5_fail(h->path, "flushing", __FILE__, __LINE__);
+    } else if (h->records_on_disk > 0)
+        status = DIGS_FAIL(DIGS_ERR_INPUT,
+                           "%s: no observable /observables/%s to continue",
+                           h->path, name);
+    else
+        status = make_frame_observable(h, obs, name, H5T_IEEE_F64LE, NULL,
                                        &h->obs_value[h->n_obs - 1]);
     H5Gclose(obs);
     return status;
@@ -978,6 +1333,70 @@ static int make_record_series(digs_h5md *h, const char *name, int width,
     return status;
 }
 
+static record_series *new_series(digs_h5md *h)
+{
+    record_series *grown = realloc(h->rec, (size_t)(h->n_rec + 1) *
+                                               sizeof *grown);
+    if (!grown)
+        return NULL;
+    h->rec = grown;
+    record_series *s = &h->rec[h->n_rec++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+static record_series *find_series(digs_h5md *h, const char *name)
+{
+    for (int k = 0; k < h->n_rec; k++)
+        if (!strcmp(h->rec[k].name, name))
+            return &h->rec[k];
+    return NULL;
+}
+
+/* Declare a per-record series with named columns (contract in h5md.h).
+ * Collective. */
+int digs_h5md_declare_record(digs_h5md *h, const char *name, int width,
+                             const char *const *columns)
+{
+    if (!valid_name(name) || width < 1)
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "%s: bad per-record observable '%s' (width %d)",
+                         h->path, name ? name : "(null)", width);
+    record_series *s = find_series(h, name);
+    if (s && s->width != width)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: /%s/%s has %d columns; expected %d", h->path,
+                         RECORD_GROUP, name, s->width, width);
+    if (s && !h->append)
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "%s: per-record observable '%s' declared twice or "
+                         "after its first row",
+                         h->path, name);
+    if (s)   /* reopened: its columns were stored when it was created */
+        return DIGS_OK;
+    if (!(s = new_series(h)))
+        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
+    DIGS_CHECK(make_record_series(h, name, width, s));
+    if (columns)
+        DIGS_CHECK(set_strings_attr(h->path, s->value, "columns",
+                                    H5T_CSET_UTF8, width, columns));
+    return DIGS_OK;
+}
+
+int digs_h5md_n_series(const digs_h5md *h) { return h ? h->n_rec : 0; }
+
+const char *digs_h5md_series_name(const digs_h5md *h, int k)
+{
+    return h && k >= 0 && k < h->n_rec ? h->rec[k].name : NULL;
+}
+
+int64_t digs_h5md_series_rows(const digs_h5md *h, int k)
+{
+    return h && k >= 0 && k < h->n_rec
+               ? h->rec[k].rows + h->rec[k].n_buffered
+               : 0;
+}
+
 /* Append one row (width doubles, identical on every rank) to the
  * per-record observable name, creating it on first use.  Rank 0's row is
  * stored.  Buffered like frames.  Collective; names must arrive in the same
@@ -989,18 +1408,10 @@ int digs_h5md_append_record(digs_h5md *h, const char *name, int64_t sweep,
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "%s: bad per-record observable '%s' (width %d)",
                          h->path, name ? name : "(null)", width);
-    record_series *s = NULL;
-    for (int k = 0; k < h->n_rec; k++)
-        if (!strcmp(h->rec[k].name, name))
-            s = &h->rec[k];
+    record_series *s = find_series(h, name);
     if (!s) {
-        record_series *grown = realloc(h->rec, (size_t)(h->n_rec + 1) *
-                                                   sizeof *grown);
-        if (!grown)
+        if (!(s = new_series(h)))
             return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
-        h->rec = grown;
-        s = &h->rec[h->n_rec++];
-        memset(s, 0, sizeof *s);
         DIGS_CHECK(make_record_series(h, name, width, s));
     }
     if (width != s->width)

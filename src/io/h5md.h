@@ -18,7 +18,9 @@
  *                            acceptance (f8), declared extras (f8);
  *                            step and time are hard links to position's
  *   /record_observables/<name>/{step, value}  per record (e.g. step size
- *                            per level): value [records][width] f8.  Not
+ *                            per level): value [records][width] f8, with
+ *                            the column names as its attribute `columns`
+ *                            when declared (digs_h5md_declare_record).  Not
  *                            under /observables: MDAnalysis's H5MD reader
  *                            reads every /observables/<name>/value at each
  *                            frame index and fails on shorter series.
@@ -31,7 +33,17 @@
  * Frames are ordered record-major: record r of global chain c is frame
  * r * n_chains + c.  Each rank writes its own block of chains as one
  * strided hyperslab per buffered write; nothing is gathered to rank 0.
- * Chunks hold one buffered write of all ranks, clamped to 64 KiB-1 MiB. */
+ * Chunks hold one buffered write of all ranks, clamped to 64 KiB-1 MiB.
+ *
+ * Crash safety (doc/checkpoint.md): the file is created without reuse of
+ * freed file space and its metadata cache never writes metadata except in
+ * digs_h5md_flush and digs_h5md_close, so the bytes on disk always
+ * describe the file as of the last flush: a process killed between two
+ * flushes leaves a file that opens with the contents of the last flush
+ * (later raw data lies beyond what that metadata references).  Only a
+ * kill during the flush itself can tear the metadata.  Reading the file
+ * needs HDF5 >= 1.10 (the file-space setting is a 1.10 superblock
+ * message); objects keep the 1.8 formats. */
 #ifndef DIGS_IO_H5MD_H
 #define DIGS_IO_H5MD_H
 
@@ -63,12 +75,39 @@ typedef struct digs_h5md_spec {
 int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
                      const digs_h5md_spec *spec);
 
+/* How much of an existing file to keep when continuing it: the first
+ * `records` records of every per-frame dataset and the first rows[k] rows
+ * of /record_observables/<series[k]> (a series not listed keeps 0 rows). */
+typedef struct digs_h5md_extent {
+    int64_t records;
+    int n_series;
+    const char *const *series;
+    const int64_t *rows;
+} digs_h5md_extent;
+
+/* Open an existing file written by digs_h5md_create with the same spec
+ * (path, group, n_chains, frame shape; the rank count and chain blocks
+ * may differ), cut every series back to `keep` (H5Dset_extent), flush,
+ * and continue appending after it.  Every /record_observables/<name>
+ * already in the file is reopened (its width is kept); declared frame
+ * observables must be declared again, in the same order.  Parameters set
+ * with digs_h5md_set_parameter replace the stored ones.  Collective; fails
+ * with the same code on every rank and *out = NULL: DIGS_ERR_IO if the
+ * file is missing or HDF5 cannot open it, DIGS_ERR_INPUT naming the
+ * dataset if the file's shapes do not match the spec or it holds fewer
+ * records or rows than `keep` asks for. */
+int digs_h5md_open_append(digs_h5md **out, MPI_Comm comm,
+                          const digs_h5md_spec *spec,
+                          const digs_h5md_extent *keep);
+
 /* Store a string under /parameters/<name> (rank 0's value is stored; name
- * must be new and contain no '/'). */
+ * must contain no '/' and be new, except in a file opened with
+ * digs_h5md_open_append, where an existing value is replaced). */
 int digs_h5md_set_parameter(digs_h5md *h, const char *name,
                             const char *value);
 
-/* Declare a per-frame observable of doubles (before the first append). */
+/* Declare a per-frame observable of doubles (before the first append; in
+ * a continued file this reopens the existing one). */
 int digs_h5md_add_frame_observable(digs_h5md *h, const char *name);
 
 /* Append one record: this rank's n_local frames.  x is
@@ -89,8 +128,24 @@ int digs_h5md_append(digs_h5md *h, int64_t sweep, double time,
 int digs_h5md_append_record(digs_h5md *h, const char *name, int64_t sweep,
                             int width, const double *values);
 
-/* Write buffered records and flush the file to disk. */
+/* Declare /record_observables/<name> with `width` columns named by
+ * columns[0..width-1] (stored as the string-array attribute `columns` of
+ * its value dataset; NULL: no names).  In a continued file that already
+ * holds the series, only the width is checked.  Collective; before the
+ * series' first digs_h5md_append_record. */
+int digs_h5md_declare_record(digs_h5md *h, const char *name, int width,
+                             const char *const *columns);
+
+/* Write buffered records and flush the file to disk: afterwards the file
+ * on disk is complete and consistent up to this point, and stays so until
+ * the next flush even if the process is killed (see above). */
 int digs_h5md_flush(digs_h5md *h);
+
+/* Per-record series known to the writer (local): their count, and name
+ * and rows appended so far (written or buffered) of series k. */
+int digs_h5md_n_series(const digs_h5md *h);
+const char *digs_h5md_series_name(const digs_h5md *h, int k);
+int64_t digs_h5md_series_rows(const digs_h5md *h, int k);
 
 /* Records appended so far (including buffered ones).  Local. */
 int64_t digs_h5md_records(const digs_h5md *h);

@@ -1,4 +1,5 @@
 src_libdigs_a_SOURCES += \
 	src/io/npy.c src/io/npy.h \
 	src/io/pdb.c src/io/pdb.h \
-	src/io/h5md.c src/io/h5md.h
+	src/io/h5md.c src/io/h5md.h \
+	src/io/checkpoint.c src/io/checkpoint.h
