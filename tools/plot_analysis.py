@@ -11,6 +11,10 @@ autocorrelation curves, 2-D samples) and writes PNGs into DIR:
                        a few single chains), IAT marked
   mog40_samples.png    MoG-40 samples over the 40 component means
   manywell_wells.png   Many-Well-32 P(x_2i > 0) per well
+  rama_hist.png        alanine dipeptide: Ramachandran histogram (log
+                       counts) with the run's points and basin boundaries
+  rama_free_energy.png free energy -kT ln p (kJ/mol) with basin boundaries
+  rama_phi_psi.png     1-D phi and psi densities (run vs reference)
 Needs matplotlib only (no numpy) (Debian's python3-matplotlib); Agg backend.
 """
 import json
@@ -162,6 +166,115 @@ def wells(data, path):
     return path
 
 
+def grid(flat, bins):
+    """Row-major [phi][psi] list -> rows indexed by psi (pcolormesh C)."""
+    return [[(flat[i * bins + j] if flat[i * bins + j] is not None
+              else float("nan")) for i in range(bins)] for j in range(bins)]
+
+
+def basin_lines(ax, b):
+    """Basin boundaries of doc/analysis.md on a (phi, psi) axis in deg."""
+    plo, phi_hi = b["phi"]
+    rlo, rhi = b["psi_left"]
+    split = b["psi_right"][0]
+    kw = dict(color="black", linewidth=1.0, linestyle="--")
+    ax.axvline(plo, **kw)
+    ax.axvline(phi_hi, **kw)
+    ax.plot([plo, phi_hi], [split, split], **kw)
+    for y in (rlo, rhi):
+        ax.plot([-180, plo], [y, y], **kw)
+        ax.plot([phi_hi, 180], [y, y], **kw)
+    for text, x, y in (("C7eq/β", -120, 150), ("αR", -120, -60),
+                       ("αL", 60, 90), ("C7ax", 60, -90)):
+        ax.text(x, y, text, fontsize=10, ha="center", va="center",
+                bbox=dict(facecolor="white", alpha=0.7, linewidth=0))
+
+
+def rama_axes(ax):
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-180, 180)
+    ax.set_xticks(range(-180, 181, 60))
+    ax.set_yticks(range(-180, 181, 60))
+    ax.set_aspect("equal")
+    ax.set_xlabel("φ (degrees)")
+    ax.set_ylabel("ψ (degrees)")
+
+
+def rama_hist(data, path):
+    import math
+    r = data["ramachandran"]
+    bins, edges = r["bins"], r["edges"]
+    panels = [("hist_run", "points_run",
+               f"run ({int(sum(r['hist_run']))} frames)")]
+    if "hist_ref" in r:
+        panels.append(("hist_ref", "points_ref",
+                       "reference: " + data.get("reference", "")))
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 5.8),
+                             squeeze=False)
+    for ax, (hkey, pkey, title) in zip(axes[0], panels):
+        counts = grid(r[hkey], bins)
+        logc = [[math.log10(v) if v > 0 else float("nan") for v in row]
+                for row in counts]
+        mesh = ax.pcolormesh(edges, edges, logc, cmap="viridis",
+                             shading="flat")
+        fig.colorbar(mesh, ax=ax, shrink=0.8, label="log10 count per 6° bin")
+        xs, ys = pairs(r[pkey])
+        ax.scatter(xs, ys, s=1.5, color="black", alpha=0.2, linewidths=0,
+                   label=f"{len(xs)} frames shown")
+        basin_lines(ax, r["boundaries"])
+        rama_axes(ax)
+        ax.set_title(title, fontsize=10)
+    fig.suptitle(f"Ramachandran histogram\n{subtitle(data)}", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def rama_free_energy(data, path):
+    r = data["ramachandran"]
+    bins, edges = r["bins"], r["edges"]
+    fe = grid(r["free_energy"], bins)
+    fig, ax = plt.subplots(figsize=(6.8, 5.8))
+    mesh = ax.pcolormesh(edges, edges, fe, cmap="magma_r", shading="flat")
+    unit = data.get("energy_unit", "kJ/mol")
+    fig.colorbar(mesh, ax=ax, shrink=0.85,
+                 label=f"F = −kT ln p ({unit}, minimum 0)")
+    basin_lines(ax, r["boundaries"])
+    rama_axes(ax)
+    pops = r["populations"]
+    names = ["C7eq/β", "αR", "αL", "C7ax"]
+    text = ", ".join(f"{n} {p:.3f}" for n, p in zip(names, pops))
+    ax.set_title(f"Free energy (kT = {r['kT']:.4g} {unit}); empty bins "
+                 f"white\npopulations: {text}\n{subtitle(data)}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def rama_phi_psi(data, path):
+    r = data["ramachandran"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
+    for ax, key, name in ((axes[0], "phi", "φ"), (axes[1], "psi", "ψ")):
+        step_hist(ax, r["edges"], r[key + "_run"], RUN_COLOR, "run")
+        if key + "_ref" in r:
+            step_hist(ax, r["edges"], r[key + "_ref"], REF_COLOR,
+                      "reference: " + data.get("reference", ""))
+        ax.set_xlim(-180, 180)
+        ax.set_xticks(range(-180, 181, 60))
+        ax.set_xlabel(f"{name} (degrees)")
+        ax.set_ylabel("probability density (1/degree)")
+        ax.legend(fontsize=8, loc="best")
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"Backbone dihedrals, {r['bins']} bins of 6°\n"
+                 f"{subtitle(data)}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -184,6 +297,12 @@ def main(argv):
         written.append(mog40(data, os.path.join(out, "mog40_samples.png")))
     if "manywell32" in data:
         written.append(wells(data, os.path.join(out, "manywell_wells.png")))
+    if "ramachandran" in data:
+        written.append(rama_hist(data, os.path.join(out, "rama_hist.png")))
+        written.append(rama_free_energy(
+            data, os.path.join(out, "rama_free_energy.png")))
+        written.append(rama_phi_psi(data,
+                                    os.path.join(out, "rama_phi_psi.png")))
     for path in written:
         print(f"plot: {path}")
     return 0
