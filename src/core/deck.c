@@ -603,7 +603,7 @@ static int check_unused(const digs_deck *deck, const char *only)
         if (!deck->sections[i].used)
             return DIGS_FAIL(DIGS_ERR_INPUT,
                              "%s:%d: unknown section [%s]; expected one of "
-                             "[system] [run] [mala] [hmc] [pt] [digs] [dikl] "
+                             "[system] [run] [digs] [mala] [hmc] [pt] "
                              "[output] (see doc/deck.md)",
                              deck->filename, deck->sections[i].line,
                              deck->sections[i].name);

@@ -467,7 +467,7 @@ static void sweep_loop(MPI_Comm comm, run_state *r, const run_options *o)
     digs_sampler *s = r->sampler;
     digs_progress progress;
     digs_progress_init(&progress, rank == 0 && !o->quiet ? stdout : NULL,
-                       cfg->progress_every, cfg->sweeps - r->first_sweep,
+                       cfg->progress_every, r->first_sweep, cfg->sweeps,
                        MPI_Wtime());
     for (uint64_t sweep = r->first_sweep; sweep < cfg->sweeps; sweep++) {
         double t0 = MPI_Wtime();
@@ -497,7 +497,7 @@ static void sweep_loop(MPI_Comm comm, run_state *r, const run_options *o)
             (status = checkpoint(comm, r, done)) != DIGS_OK)
             digs_report_abort_local(comm, status);
         if (rank == 0)
-            digs_progress_update(&progress, done - r->first_sweep, MPI_Wtime(),
+            digs_progress_update(&progress, done, MPI_Wtime(),
                                  s->n_stats / 2, s->stat_names, r->acceptance);
     }
 }

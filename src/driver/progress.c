@@ -1,8 +1,9 @@
 #include "driver/progress.h"
 
 void digs_progress_init(digs_progress *p, FILE *out, double interval,
-                        uint64_t total, double now)
+                        uint64_t first, uint64_t total, double now)
 {
+    p->first = first;
     p->out = out;
     p->start = now;
     p->last = now;
@@ -18,7 +19,7 @@ void digs_progress_update(digs_progress *p, uint64_t done, double now,
         return;
     p->last = now;
     double elapsed = now - p->start;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0.0;
+    double rate = elapsed > 0 ? (double)(done - p->first) / elapsed : 0.0;
     double eta = rate > 0 ? (double)(p->total - done) / rate : 0.0;
     fprintf(p->out, "[%5.1f%%] sweep %llu/%llu  %.1f sweeps/s  ETA %.1f s",
             100.0 * (double)done / (double)p->total, (unsigned long long)done,

@@ -12,14 +12,19 @@ typedef struct digs_progress {
     double start;     /* wall time at the start, seconds */
     double last;      /* wall time of the last line */
     double interval;  /* seconds between lines */
-    uint64_t total;   /* sweeps in the run */
+    uint64_t first;   /* sweeps already done before this session (restart) */
+    uint64_t total;   /* sweeps in the whole run */
 } digs_progress;
 
+/* total: sweeps of the whole run; first: sweeps done before this process
+ * started (0, or the checkpoint's sweep on a restart).  The rate and ETA
+ * count this session's sweeps only. */
 void digs_progress_init(digs_progress *p, FILE *out, double interval,
-                        uint64_t total, double now);
+                        uint64_t first, uint64_t total, double now);
 
-/* Print a line if the interval has passed.  acceptance has n_levels
- * entries named by names (pooled over ranks). */
+/* Print a line if the interval has passed.  done counts sweeps of the
+ * whole run; acceptance has n_levels entries named by names (pooled over
+ * ranks). */
 void digs_progress_update(digs_progress *p, uint64_t done, double now,
                           int n_levels, const char *const *names,
                           const double *acceptance);
