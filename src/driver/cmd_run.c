@@ -196,6 +196,61 @@ static int resume(MPI_Comm comm, run_state *r)
     return DIGS_OK;
 }
 
+/* Join n labels with single spaces into a new string (caller frees). */
+static char *join_labels(int n, const char *const *names, const int *ids)
+{
+    size_t size = 1;
+    for (int i = 0; i < n; i++)
+        size += (names ? strlen(names[i]) : 12) + 1;
+    char *text = malloc(size), *end = text;
+    if (!text)
+        return NULL;
+    *end = '\0';
+    for (int i = 0; i < n; i++)
+        end += names ? sprintf(end, "%s%s", i ? " " : "", names[i])
+                     : sprintf(end, "%s%d", i ? " " : "", ids[i]);
+    return text;
+}
+
+/* Atom, residue and element labels of particle potentials that have them
+ * (AMBER), as space-separated strings under /parameters, in atom order. */
+static int write_topology(digs_h5md *out, const digs_potential *p)
+{
+    struct {
+        const char *name;
+        const char *const *labels;
+        const int *ids;
+    } lists[] = {{"atom_names", p->atom_names, NULL},
+                 {"residue_names", p->residue_names, NULL},
+                 {"residue_ids", NULL, p->residue_ids},
+                 {"elements", p->elements, NULL}};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        if (p->n_particles <= 0 || (!lists[k].labels && !lists[k].ids))
+            continue;
+        char *text = join_labels(p->n_particles, lists[k].labels, lists[k].ids);
+        if (!text)
+            return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory for labels");
+        int status = digs_h5md_set_parameter(out, lists[k].name, text);
+        free(text);
+        DIGS_CHECK(status);
+    }
+    return DIGS_OK;
+}
+
+/* The cost of the whole run (REFERENCE.md §3.6), summed over ranks and,
+ * after a restart, over sessions: /parameters/evaluations.  Collective. */
+static int write_cost(MPI_Comm comm, run_state *r)
+{
+    int64_t local[2] = {r->sampler->n_grad, r->sampler->n_energy}, total[2];
+    DIGS_CHECK(digs_comm_sum_i64(comm, local, total, 2));
+    char text[160];
+    snprintf(text, sizeof text,
+             "energy+gradient %" PRId64 ", energy-only %" PRId64, total[0],
+             total[1]);
+    DIGS_CHECK(digs_h5md_set_parameter(r->out, "evaluations", text));
+    return DIGS_OK;
+}
+
 static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
 {
     const digs_potential *p = r->pot;
@@ -252,6 +307,7 @@ static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
     DIGS_CHECK(digs_h5md_set_parameter(r->out, "method",
                                        r->sampler->ops->name));
     DIGS_CHECK(digs_h5md_set_parameter(r->out, "seed", seed));
+    DIGS_CHECK(write_topology(r->out, p));
     if (o->trace) {
         char path[4096];
         snprintf(path, sizeof path, "%s.%d", o->trace, rank);
@@ -530,7 +586,9 @@ int digs_cmd_run(int argc, char **argv)
     double t0 = MPI_Wtime();
     sweep_loop(comm, &r, &opt);
     double t1 = MPI_Wtime();
-    status = digs_report_collective(comm, digs_h5md_flush(r.out));
+    status = digs_report_collective(comm, write_cost(comm, &r));
+    if (status == DIGS_OK)
+        status = digs_report_collective(comm, digs_h5md_flush(r.out));
     double seconds = MPI_Wtime() - t0;
     r.t_output += MPI_Wtime() - t1;
     if (status == DIGS_OK && !opt.quiet)

@@ -76,7 +76,7 @@ for method in $METHODS; do
     grep -q '{8/Inf, ' || fail "$method: no 8 rows of acceptance"
   # /parameters holds exactly these (none of them depends on the layout)
   params=$("$H5LS" "$method-1/traj.h5/parameters" | awk '{print $1}' | sort | tr '\n' ' ')
-  [ "$params" = "deck deck_file method potential program seed " ] ||
+  [ "$params" = "deck deck_file evaluations method potential program seed " ] ||
     fail "$method: /parameters holds '$params'"
   echo "ok: $method: 1, 2 and 3 ranks identical"
   tested=$((tested + 1))
