@@ -22,6 +22,8 @@
 #include <hdf5.h>
 
 #include "core/status.h"
+#include "io/h5_error.h"
+#include "parallel/comm.h"
 
 enum { MESSAGE_LEN = 1024, PATH_LEN = 4096, FORMAT_VERSION = 1 };
 
@@ -29,62 +31,10 @@ static const char FORMAT[] = "digs checkpoint";
 
 /* ---- errors --------------------------------------------------------------- */
 
-typedef struct h5_detail {
-    char text[512];
-    int found;
-} h5_detail;
-
-/* H5Ewalk2 callback: keep the innermost entry. */
-static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (!d->found) {
-        snprintf(d->text, sizeof d->text, "%s: %s", e->func_name,
-                 e->desc ? e->desc : "");
-        d->found = 1;
-    }
-    return 0;
-}
-
-/* DIGS_ERR_IO "path: what failed (HDF5: innermost message)". */
-static int h5_fail(const char *path, const char *what, const char *file,
-                   int line)
-{
-    h5_detail d = {.found = 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-    H5Eclear2(H5E_DEFAULT);
-    return digs_fail(DIGS_ERR_IO, file, line, "%s: %s failed (HDF5: %s)",
-                     path, what, d.found ? d.text : "no details");
-}
-
-#define H5_TRY(path, call, what)                                             \
-    do {                                                                     \
-        if ((call) < 0)                                                      \
-            return h5_fail((path), (what), __FILE__, __LINE__);              \
-    } while (0)
-
-/* Make a status collective: every rank returns the lowest failing rank's
- * code and carries its message.  Collective. */
+/* Make a status collective (src/parallel/comm.h). */
 static int agree(MPI_Comm comm, int status)
 {
-    int rank, size, origin;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    int mine = status != DIGS_OK ? rank : size;
-    if (MPI_Allreduce(&mine, &origin, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed in the "
-                                       "checkpoint reader");
-    if (origin == size)
-        return DIGS_OK;
-    int code = status;
-    char msg[MESSAGE_LEN];
-    if (rank == origin)
-        snprintf(msg, sizeof msg, "%s", digs_error_message());
-    MPI_Bcast(&code, 1, MPI_INT, origin, comm);
-    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, origin, comm);
-    if (status != DIGS_OK)
-        return status;
-    return DIGS_FAIL(code, "%s", msg);
+    return digs_comm_agree_message(comm, status);
 }
 
 static void close_id(hid_t *id, herr_t (*closer)(hid_t))
@@ -278,7 +228,7 @@ static int write_run(const char *path, hid_t file, hid_t dxpl, int rank,
                            c->params);
         if (status == DIGS_OK && c->param_group) {
             hid_t d = H5Dopen2(g, "params", H5P_DEFAULT);
-            status = d < 0 ? h5_fail(path, "opening /sampler/params",
+            status = d < 0 ? digs_h5_fail(path, "opening /sampler/params",
                                      __FILE__, __LINE__)
                            : put_strings(path, d, "group", 0,
                                          &c->param_group);
@@ -313,7 +263,7 @@ static int write_objects(const char *tmp, hid_t file, int rank,
     hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5_TRY(tmp, dxpl, "creating a transfer property list");
     int status = H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0
-                     ? h5_fail(tmp, "requesting collective MPI-IO", __FILE__,
+                     ? digs_h5_fail(tmp, "requesting collective MPI-IO", __FILE__,
                                __LINE__)
                      : DIGS_OK;
     if (status == DIGS_OK)
@@ -380,16 +330,16 @@ int digs_checkpoint_write(MPI_Comm comm, const char *path,
     if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0 ||
         H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
         close_id(&fapl, H5Pclose);
-        return h5_fail(tmp, "setting up MPI-IO file access", __FILE__,
+        return digs_h5_fail(tmp, "setting up MPI-IO file access", __FILE__,
                        __LINE__);
     }
     hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     close_id(&fapl, H5Pclose);
     if (file < 0)
-        return h5_fail(tmp, "creating the checkpoint", __FILE__, __LINE__);
+        return digs_h5_fail(tmp, "creating the checkpoint", __FILE__, __LINE__);
     int status = write_objects(tmp, file, rank, c, ch);
     if (H5Fclose(file) < 0 && status == DIGS_OK)
-        status = h5_fail(tmp, "closing the checkpoint", __FILE__, __LINE__);
+        status = digs_h5_fail(tmp, "closing the checkpoint", __FILE__, __LINE__);
     if (status != DIGS_OK)
         return status;
     if (rank == 0)
@@ -698,16 +648,11 @@ int digs_checkpoint_read(MPI_Comm comm, const char *path,
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t file = H5I_INVALID_HID;
     if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0)
-        status = h5_fail(path, "setting up MPI-IO file access", __FILE__,
+        status = digs_h5_fail(path, "setting up MPI-IO file access", __FILE__,
                          __LINE__);
-    else if ((file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0) {
-        h5_detail d = {.found = 0};
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-        H5Eclear2(H5E_DEFAULT);
-        status = DIGS_FAIL(DIGS_ERR_IO,
-                           "%s: cannot open the checkpoint (HDF5: %s)", path,
-                           d.found ? d.text : "no details");
-    }
+    else if ((file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) < 0)
+        status = digs_h5_cannot(path, "open the checkpoint", __FILE__,
+                                __LINE__);
     close_id(&fapl, H5Pclose);
     status = agree(comm, status);
     if (status != DIGS_OK)   /* every rank failed to open: nothing to close */
@@ -721,7 +666,7 @@ int digs_checkpoint_read(MPI_Comm comm, const char *path,
         status = read_chains(path, file, out, chains);
     status = agree(comm, status);
     if (H5Fclose(file) < 0 && status == DIGS_OK)
-        status = h5_fail(path, "closing the checkpoint", __FILE__, __LINE__);
+        status = digs_h5_fail(path, "closing the checkpoint", __FILE__, __LINE__);
     status = agree(comm, status);
     if (status != DIGS_OK) {
         digs_checkpoint_free(out);

@@ -49,6 +49,8 @@
 #include <hdf5.h>
 
 #include "core/status.h"
+#include "io/h5_error.h"
+#include "parallel/comm.h"
 
 enum {
     MESSAGE_LEN = 1024,
@@ -107,64 +109,10 @@ struct digs_h5md {
 
 /* ---- errors ------------------------------------------------------------ */
 
-typedef struct h5_detail {
-    char text[512];
-    int found;
-} h5_detail;
-
-/* H5Ewalk2 callback: keep the innermost (first, walking upward) entry. */
-static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (!d->found) {
-        snprintf(d->text, sizeof d->text, "%s: %s", e->func_name,
-                 e->desc ? e->desc : "");
-        d->found = 1;
-    }
-    return 0;
-}
-
-/* Record a failed HDF5 call as DIGS_ERR_IO naming the file, the operation
- * and HDF5's innermost error message. */
-static int h5_fail(const char *path, const char *what, const char *file,
-                   int line)
-{
-    h5_detail d = {.found = 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-    H5Eclear2(H5E_DEFAULT);
-    return digs_fail(DIGS_ERR_IO, file, line, "%s: %s failed (HDF5: %s)",
-                     path, what, d.found ? d.text : "no details");
-}
-
-#define H5_TRY(path, call, what)                                             \
-    do {                                                                     \
-        if ((call) < 0)                                                      \
-            return h5_fail((path), (what), __FILE__, __LINE__);              \
-    } while (0)
-
-/* Make a status collective: if any rank failed, every rank returns the
- * lowest failing rank's code, and ranks that did not fail themselves
- * carry its message.  Collective. */
+/* Make a status collective (src/parallel/comm.h). */
 static int agree(MPI_Comm comm, int status)
 {
-    int rank, size, origin;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    int mine = status != DIGS_OK ? rank : size;
-    if (MPI_Allreduce(&mine, &origin, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed in the H5MD "
-                                       "writer");
-    if (origin == size)
-        return DIGS_OK;
-    int code = status;
-    char msg[MESSAGE_LEN];
-    if (rank == origin)
-        snprintf(msg, sizeof msg, "%s", digs_error_message());
-    MPI_Bcast(&code, 1, MPI_INT, origin, comm);
-    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, origin, comm);
-    if (status != DIGS_OK)
-        return status;
-    return DIGS_FAIL(code, "%s", msg);
+    return digs_comm_agree_message(comm, status);
 }
 
 /* Copy rank 0's string to every rank (*out allocated).  Collective. */
@@ -215,7 +163,7 @@ static int set_string_attr(const char *path, hid_t loc, const char *name,
         err = -1;
     if (err >= 0)
         err = H5Awrite(attr, type, &value);
-    int status = err < 0 ? h5_fail(path, "writing a string attribute",
+    int status = err < 0 ? digs_h5_fail(path, "writing a string attribute",
                                    __FILE__, __LINE__)
                          : DIGS_OK;
     close_id(&attr, H5Aclose);
@@ -238,7 +186,7 @@ static int set_int_attr(const char *path, hid_t loc, const char *name,
         err = -1;
     if (err >= 0)
         err = H5Awrite(attr, H5T_NATIVE_INT, values);
-    int status = err < 0 ? h5_fail(path, "writing an integer attribute",
+    int status = err < 0 ? digs_h5_fail(path, "writing an integer attribute",
                                    __FILE__, __LINE__)
                          : DIGS_OK;
     close_id(&attr, H5Aclose);
@@ -263,7 +211,7 @@ static int set_strings_attr(const char *path, hid_t loc, const char *name,
         err = -1;
     if (err >= 0)
         err = H5Awrite(attr, type, values);
-    int status = err < 0 ? h5_fail(path, "writing a string-array attribute",
+    int status = err < 0 ? digs_h5_fail(path, "writing a string-array attribute",
                                    __FILE__, __LINE__)
                          : DIGS_OK;
     close_id(&attr, H5Aclose);
@@ -319,7 +267,7 @@ static int make_series(const char *path, hid_t loc, const char *name,
     if (err >= 0 && (*out = H5Dcreate2(loc, name, type, space, H5P_DEFAULT,
                                        dcpl, H5P_DEFAULT)) < 0)
         err = -1;
-    int status = err < 0 ? h5_fail(path, "creating a dataset", __FILE__,
+    int status = err < 0 ? digs_h5_fail(path, "creating a dataset", __FILE__,
                                    __LINE__)
                          : DIGS_OK;
     close_id(&dcpl, H5Pclose);
@@ -442,7 +390,7 @@ static int write_h5md_group(digs_h5md *h)
                          H5P_DEFAULT);
     hid_t creator = H5I_INVALID_HID, who = H5I_INVALID_HID;
     if (g < 0)
-        status = h5_fail(h->path, "creating /h5md", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "creating /h5md", __FILE__, __LINE__);
     if (status == DIGS_OK) {
         const int version[2] = {1, 1};
         status = set_int_attr(h->path, g, "version", 2, version);
@@ -450,7 +398,7 @@ static int write_h5md_group(digs_h5md *h)
     if (status == DIGS_OK &&
         (creator = H5Gcreate2(g, "creator", H5P_DEFAULT, H5P_DEFAULT,
                               H5P_DEFAULT)) < 0)
-        status = h5_fail(h->path, "creating /h5md/creator", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "creating /h5md/creator", __FILE__, __LINE__);
     if (status == DIGS_OK)
         status = set_string_attr(h->path, creator, "name", PACKAGE_NAME);
     if (status == DIGS_OK)
@@ -458,7 +406,7 @@ static int write_h5md_group(digs_h5md *h)
     if (status == DIGS_OK &&
         (who = H5Gcreate2(g, "author", H5P_DEFAULT, H5P_DEFAULT,
                           H5P_DEFAULT)) < 0)
-        status = h5_fail(h->path, "creating /h5md/author", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "creating /h5md/author", __FILE__, __LINE__);
     if (status == DIGS_OK)
         status = set_string_attr(h->path, who, "name", author);
     close_id(&who, H5Gclose);
@@ -475,7 +423,7 @@ static int make_frame_observable(digs_h5md *h, hid_t obs, const char *name,
 {
     hid_t g = H5Gcreate2(obs, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
-        return h5_fail(h->path, "creating an observable group", __FILE__,
+        return digs_h5_fail(h->path, "creating an observable group", __FILE__,
                        __LINE__);
     int status = make_series(h->path, g, "value", type, 1, NULL, h->chunk_1d,
                              value);
@@ -486,7 +434,7 @@ static int make_frame_observable(digs_h5md *h, hid_t obs, const char *name,
                         H5P_DEFAULT) < 0 ||
          H5Lcreate_hard(h->pos_time, ".", g, "time", H5P_DEFAULT,
                         H5P_DEFAULT) < 0))
-        status = h5_fail(h->path, "linking an observable's step and time",
+        status = digs_h5_fail(h->path, "linking an observable's step and time",
                          __FILE__, __LINE__);
     H5Gclose(g);
     return status;
@@ -505,7 +453,7 @@ static int make_particles(digs_h5md *h, const digs_h5md_spec *s)
                           H5P_DEFAULT)) < 0 ||
         (pos = H5Gcreate2(g, "position", H5P_DEFAULT, H5P_DEFAULT,
                           H5P_DEFAULT)) < 0)
-        status = h5_fail(h->path, "creating the particles groups", __FILE__,
+        status = digs_h5_fail(h->path, "creating the particles groups", __FILE__,
                          __LINE__);
     if (status == DIGS_OK)
         status = set_int_attr(h->path, box, "dimension", 1, &s->spatial_dim);
@@ -541,7 +489,7 @@ static int make_observables(digs_h5md *h, const digs_h5md_spec *s)
     hid_t obs = H5Gcreate2(h->file, "observables", H5P_DEFAULT, H5P_DEFAULT,
                            H5P_DEFAULT);
     if (obs < 0)
-        return h5_fail(h->path, "creating /observables", __FILE__, __LINE__);
+        return digs_h5_fail(h->path, "creating /observables", __FILE__, __LINE__);
     const char *names[N_FIXED_OBS] = {"potential_energy", "acceptance"};
     const char *units[N_FIXED_OBS] = {s->energy_unit, NULL};
     int status = make_frame_observable(h, obs, "chain_id", H5T_STD_I64LE,
@@ -565,7 +513,7 @@ static int make_observables(digs_h5md *h, const digs_h5md_spec *s)
     hid_t params = H5Gcreate2(h->file, "parameters", H5P_DEFAULT,
                               H5P_DEFAULT, H5P_DEFAULT);
     if (params < 0)
-        return h5_fail(h->path, "creating /parameters", __FILE__, __LINE__);
+        return digs_h5_fail(h->path, "creating /parameters", __FILE__, __LINE__);
     H5Gclose(params);
     return DIGS_OK;
 }
@@ -600,7 +548,7 @@ static int make_fapl(digs_h5md *h, hid_t *out)
     }
     if (err < 0) {
         close_id(&fapl, H5Pclose);
-        return h5_fail(h->path, "setting up MPI-IO file access", __FILE__,
+        return digs_h5_fail(h->path, "setting up MPI-IO file access", __FILE__,
                        __LINE__);
     }
     *out = fapl;
@@ -610,11 +558,7 @@ static int make_fapl(digs_h5md *h, hid_t *out)
 /* Fail with DIGS_ERR_IO "path: cannot <what> (HDF5: innermost message)". */
 static int open_failed(const char *path, const char *what)
 {
-    h5_detail d = {.found = 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-    H5Eclear2(H5E_DEFAULT);
-    return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot %s (HDF5: %s)", path, what,
-                     d.found ? d.text : "no details");
+    return digs_h5_cannot(path, what, __FILE__, __LINE__);
 }
 
 static int open_file(digs_h5md *h, const digs_h5md_spec *s)
@@ -626,7 +570,7 @@ static int open_file(digs_h5md *h, const digs_h5md_spec *s)
     int status = DIGS_OK;
     if (fcpl < 0 || H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE,
                                                0, 1) < 0)
-        status = h5_fail(h->path, "setting the file-space strategy",
+        status = digs_h5_fail(h->path, "setting the file-space strategy",
                          __FILE__, __LINE__);
     if (status == DIGS_OK &&
         (h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
@@ -688,7 +632,7 @@ static int destroy(digs_h5md *h)
     close_id(&h->dxpl, H5Pclose);
     int status = DIGS_OK;
     if (h->file > 0 && H5Fclose(h->file) < 0)
-        status = h5_fail(h->path, "closing the file", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "closing the file", __FILE__, __LINE__);
     if (h->comm != MPI_COMM_NULL)
         MPI_Comm_free(&h->comm);
     free(h->path);
@@ -903,7 +847,7 @@ static int reopen_records(digs_h5md *h, const digs_h5md_extent *keep)
     herr_t err = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &at, collect_name,
                              &list);
     H5Gclose(g);
-    int status = err < 0 ? h5_fail(h->path, "listing the per-record series",
+    int status = err < 0 ? digs_h5_fail(h->path, "listing the per-record series",
                                    __FILE__, __LINE__)
                          : DIGS_OK;
     for (int k = 0; k < list.n && status == DIGS_OK; k++) {
@@ -1050,14 +994,14 @@ int digs_h5md_set_parameter(digs_h5md *h, const char *name,
              (space = H5Screate(H5S_SCALAR)) < 0 ||
              (dset = H5Dcreate2(params, name, type, space, H5P_DEFAULT,
                                 H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        status = h5_fail(h->path, "creating a parameter", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "creating a parameter", __FILE__, __LINE__);
     /* rank 0 writes; the others join the collective call selecting nothing */
     if (status == DIGS_OK && h->rank != 0 &&
         (H5Sselect_none(space) < 0))
-        status = h5_fail(h->path, "selecting nothing", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "selecting nothing", __FILE__, __LINE__);
     if (status == DIGS_OK &&
         H5Dwrite(dset, type, space, space, h->dxpl, len ? text : "") < 0)
-        status = h5_fail(h->path, "writing a parameter", __FILE__, __LINE__);
+        status = digs_h5_fail(h->path, "writing a parameter", __FILE__, __LINE__);
     close_id(&dset, H5Dclose);
     close_id(&space, H5Sclose);
     close_id(&type, H5Tclose);
@@ -1100,11 +1044,11 @@ int digs_h5md_add_frame_observable(digs_h5md *h, const char *name)
     h->n_obs++;
     hid_t obs = H5Gopen2(h->file, "observables", H5P_DEFAULT);
     if (obs < 0)
-        return h5_fail(h->path, "opening /observables", __FILE__, __LINE__);
+        return digs_h5_fail(h->path, "opening /observables", __FILE__, __LINE__);
     htri_t exists = h->append ? H5Lexists(obs, name, H5P_DEFAULT) : 0;
     int status = DIGS_OK;
     if (exists < 0)
-        status = h5_fail(h->path, "looking up an observable", __FILE__,
+        status = digs_h5_fail(h->path, "looking up an observable", __FILE__,
                          __LINE__);
     else if (exists > 0) {
         char object[512];
@@ -1114,7 +1058,7 @@ int digs_h5md_add_frame_observable(digs_h5md *h, const char *name)
         /* the cut passes the edge chunk through the chunk cache: write it
          * now, or closing would write it back over the new frames */
         if (status == DIGS_OK && H5Fflush(h->file, H5F_SCOPE_GLOBAL) < 0)
-            status = h5_fail(h->path, "flushing", __FILE__, __LINE__);
+            status = digs_h5_fail(h->path, "flushing", __FILE__, __LINE__);
     } else if (h->records_on_disk > 0)
         status = DIGS_FAIL(DIGS_ERR_INPUT,
                            "%s: no observable /observables/%s to continue",
@@ -1161,7 +1105,7 @@ static int write_frames(digs_h5md *h, hid_t dset, hid_t memtype,
     }
     if (err >= 0)
         err = H5Dwrite(dset, memtype, mspace, fspace, h->dxpl, buf);
-    int status = err < 0 ? h5_fail(h->path, "writing frames", __FILE__,
+    int status = err < 0 ? digs_h5_fail(h->path, "writing frames", __FILE__,
                                    __LINE__)
                          : DIGS_OK;
     close_id(&mspace, H5Sclose);
@@ -1292,7 +1236,7 @@ static int write_rows(digs_h5md *h, record_series *s)
         close_id(&mspace, H5Sclose);
         close_id(&fspace, H5Sclose);
         if (err < 0)
-            return h5_fail(h->path, "writing a per-record observable",
+            return digs_h5_fail(h->path, "writing a per-record observable",
                            __FILE__, __LINE__);
     }
     s->rows += K;

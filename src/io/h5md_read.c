@@ -11,6 +11,7 @@
 #include <hdf5.h>
 
 #include "core/status.h"
+#include "io/h5_error.h"
 
 enum { OBJECT_PATH_MAX = 1024 };
 
@@ -19,34 +20,7 @@ struct digs_h5md_reader {
     hid_t file;
 };
 
-/* HDF5's innermost error message (or "no details"), then clear the stack. */
-typedef struct h5_detail {
-    char text[512];
-    int found;
-} h5_detail;
-
-static herr_t keep_innermost(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (!d->found) {
-        snprintf(d->text, sizeof d->text, "%s: %s", e->func_name,
-                 e->desc ? e->desc : "");
-        d->found = 1;
-    }
-    return 0;
-}
-
-static int h5_fail(const char *path, const char *what, const char *file,
-                   int line)
-{
-    h5_detail d = {.found = 0};
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &d);
-    H5Eclear2(H5E_DEFAULT);
-    return digs_fail(DIGS_ERR_IO, file, line, "%s: %s failed (HDF5: %s)",
-                     path, what, d.found ? d.text : "no details");
-}
-
-#define H5_FAIL(r, what) h5_fail((r)->path, (what), __FILE__, __LINE__)
+#define H5_FAIL(r, what) digs_h5_fail((r)->path, (what), __FILE__, __LINE__)
 
 int digs_h5md_reader_exists(const digs_h5md_reader *r, const char *object)
 {

@@ -3,3 +3,4 @@ src_libdigs_a_SOURCES += \
 	src/io/pdb.c src/io/pdb.h \
 	src/io/h5md.c src/io/h5md.h \
 	src/io/checkpoint.c src/io/checkpoint.h
+src_libdigs_a_SOURCES += src/io/h5_error.c src/io/h5_error.h

@@ -1,5 +1,6 @@
 #include "parallel/comm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,27 @@ int digs_comm_agree(MPI_Comm comm, int status, int *origin)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
     *origin = first;
     return code;
+}
+
+int digs_comm_agree_message(MPI_Comm comm, int status)
+{
+    int rank, size, origin;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int mine = status != DIGS_OK ? rank : size;
+    if (MPI_Allreduce(&mine, &origin, 1, MPI_INT, MPI_MIN, comm) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed");
+    if (origin == size)
+        return DIGS_OK;
+    int code = status;
+    char msg[1024];
+    if (rank == origin)
+        snprintf(msg, sizeof msg, "%s", digs_error_message());
+    MPI_Bcast(&code, 1, MPI_INT, origin, comm);
+    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, origin, comm);
+    if (status != DIGS_OK)
+        return status;
+    return DIGS_FAIL(code, "%s", msg);
 }
 
 int digs_comm_bcast_text(MPI_Comm comm, int root, char **text)

@@ -12,6 +12,11 @@
  * none).  Use it at points every rank reaches (setup, start, shutdown). */
 int digs_comm_agree(MPI_Comm comm, int status, int *origin);
 
+/* Like digs_comm_agree, but every rank returns the agreed code and the
+ * ranks that did not fail also carry the failing rank's message (so any
+ * rank can report it).  Returns DIGS_OK if no rank failed. */
+int digs_comm_agree_message(MPI_Comm comm, int status);
+
 /* Broadcast a NUL-terminated string from root; non-root ranks get a new
  * allocation in *text (caller frees). */
 int digs_comm_bcast_text(MPI_Comm comm, int root, char **text);
