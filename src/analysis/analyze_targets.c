@@ -1,8 +1,4 @@
 /* Target-specific metrics (contract in analyze_targets.h). */
-/* mog40.h first: it declares DIGS_MOG40_K as an enumerator, which
- * mog_metrics.h then defines as a macro of the same value. */
-#include "potentials/mog40.h"
-
 #include "analysis/analyze_targets.h"
 
 #include <math.h>

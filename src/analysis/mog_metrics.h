@@ -5,9 +5,9 @@
 #ifndef DIGS_ANALYSIS_MOG_METRICS_H
 #define DIGS_ANALYSIS_MOG_METRICS_H
 
-/* Number of components and their per-dimension std softplus(1) = ln(1+e)
- * (REFERENCE.md §7.1). */
-#define DIGS_MOG40_K 40
+#include "potentials/mog40.h" /* DIGS_MOG40_K, the number of components */
+
+/* Per-dimension std of every component, softplus(1) = ln(1+e) (§7.1). */
 #define DIGS_MOG40_SIGMA 1.3132616875182228
 
 /* E_p[f] for the MoG-40 target: the analytic value from the float32 means
