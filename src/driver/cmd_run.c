@@ -479,11 +479,12 @@ static void summary(MPI_Comm comm, run_state *r, double seconds)
 /* Chains start fresh (positions from [run] init, then the sampler's
  * start) or, when a restart is asked for and the checkpoint exists, from
  * the checkpoint.  Collective; errors reported once. */
-static int start_chains(MPI_Comm comm, run_state *r, const run_options *o)
+static int start_chains(MPI_Comm comm, run_state *r, const run_options *o,
+                        int allow_resume)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    int want = o->restart || r->cfg.restart;
+    int want = allow_resume && (o->restart || r->cfg.restart);
     int status = DIGS_OK;
     if (want && !r->cfg.checkpoint)
         status = DIGS_FAIL(DIGS_ERR_INPUT,
@@ -511,6 +512,19 @@ static int start_chains(MPI_Comm comm, run_state *r, const run_options *o)
     status = r->chains->n > 0 ? r->sampler->ops->start(r->sampler, r->chains)
                               : DIGS_OK;
     return digs_report_collective(comm, status);
+}
+
+/* Setup, chain start (resumed from the checkpoint when allowed and asked
+ * for) and the output file.  Collective; errors reported once. */
+static int prepare(MPI_Comm comm, run_state *r, const run_options *o,
+                   int allow_resume)
+{
+    int status = digs_report_collective(comm, setup(comm, r));
+    if (status == DIGS_OK)
+        status = start_chains(comm, r, o, allow_resume);
+    if (status == DIGS_OK)
+        status = digs_report_collective(comm, open_output(comm, r, o));
+    return status;
 }
 
 /* One pass of the sweep loop from r->first_sweep to the end.  Any failure
@@ -572,11 +586,28 @@ int digs_cmd_run(int argc, char **argv)
     memset(&r, 0, sizeof r);
     if (digs_driver_load_deck(comm, opt.deck, &r.deck) != DIGS_OK)
         return 1;
-    int status = digs_report_collective(comm, setup(comm, &r));
-    if (status == DIGS_OK)
-        status = start_chains(comm, &r, &opt);
-    if (status == DIGS_OK)
-        status = digs_report_collective(comm, open_output(comm, &r, &opt));
+    int status = prepare(comm, &r, &opt, 1);
+    if (status != DIGS_OK && r.restarted) {
+        /* The checkpoint was read but the trajectory cannot be continued:
+         * a kill inside a trajectory flush can tear HDF5's metadata
+         * (doc/checkpoint.md).  Every number depends only on the deck, so
+         * running again from sweep 0 rebuilds the same file; only time is
+         * lost. */
+        int rank;
+        MPI_Comm_rank(comm, &rank);
+        if (rank == 0)
+            fprintf(stderr, "digs: note: %s cannot be continued; running "
+                            "again from sweep 0 (same result, the run is "
+                            "deterministic)\n",
+                    r.cfg.trajectory);
+        digs_h5md_close(&r.out);
+        digs_deck *deck = r.deck;
+        r.deck = NULL;
+        run_state_free(&r);
+        memset(&r, 0, sizeof r);
+        r.deck = deck;
+        status = prepare(comm, &r, &opt, 0);
+    }
     if (status != DIGS_OK) {
         digs_h5md_close(&r.out);
         run_state_free(&r);

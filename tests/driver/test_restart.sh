@@ -120,8 +120,13 @@ deck mala 35 > fresh/deck.ini
 "$H5DIFF" before.h5 fresh/traj.h5 || fail "a refused restart changed the trajectory"
 deck mala 40 > fresh/deck.ini
 mv fresh/traj.h5 fresh/moved.h5
-(cd fresh && expect_error notraj "traj.h5: the trajectory to continue does not exist" \
-  "$DIGS" run deck.ini --restart)
+# a checkpoint without its trajectory: the restart runs again from sweep 0
+# (the trajectory is a function of the deck) and says so
+(cd fresh && "$DIGS" run deck.ini --restart --quiet 2> notraj.err) ||
+  { cat fresh/notraj.err; fail "notraj: the restart failed"; }
+grep -q "traj.h5: the trajectory to continue does not exist" fresh/notraj.err &&
+  grep -q "running again from sweep 0" fresh/notraj.err ||
+  { cat fresh/notraj.err; fail "notraj: expected the reason and the note"; }
 
 # deck checks of the checkpoint keys (before anything is written)
 mkdir keys
@@ -151,4 +156,18 @@ deck mala 40 > abort/deck.ini
   "$DIGS" run deck.ini --quiet)
 "${H5DIFF%h5diff}h5ls" abort/traj.h5/particles/chains/position/value | grep -q '{28/Inf, 13, 3}' ||
   fail "abort: the trajectory does not hold the 4 records flushed before the failure"
+# a trajectory torn by a kill inside its flush (here: its superblock
+# zeroed) cannot be continued; --restart then runs again from sweep 0 and,
+# every number being a function of the deck, ends with the same file
+mkdir torn
+deck digs 20 > torn/deck.ini
+(cd torn && mpi 2 "$DIGS" run deck.ini --quiet)
+"$PYTHON" -c "
+f = open('torn/traj.h5', 'r+b'); f.write(bytes(512)); f.close()"
+deck digs 40 > torn/deck.ini
+(cd torn && mpi 2 "$DIGS" run deck.ini --restart --quiet 2> torn.err) ||
+  { cat torn/torn.err; fail "torn: the restart failed"; }
+grep -q "running again from sweep 0" torn/torn.err || fail "torn: no note on stderr"
+"$H5DIFF" digs-full/traj.h5 torn/traj.h5 || fail "torn: traj.h5 differs from digs-full"
+echo "ok: torn trajectory rebuilt from sweep 0, equal to the uninterrupted run"
 echo "restart: all ok"
