@@ -425,7 +425,9 @@ static const char buried_top[] =
 
 START_TEST(test_gb_buried_branch)
 {
-    char dir[] = "/tmp/digs-amber-XXXXXX", path[512], text[1024];
+    char dir[256], path[512], text[1024];
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/digs-amber-XXXXXX", base && *base ? base : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/buried.top", dir);
     const double x[9] = {0.0, 0.0, 0.0, 0.08, 0.01, 0.0, 0.4, 0.2, 0.1};

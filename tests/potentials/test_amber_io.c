@@ -15,17 +15,19 @@
 
 extern const digs_potential_ops digs_potential_amber;
 
-static char tmpdir[64];
+static char tmpdir[256];
 
 static void setup_dir(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/digs-amber-io-XXXXXX");
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/digs-amber-io-XXXXXX",
+             base && *base ? base : "/tmp");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
 static void remove_file(const char *name)
 {
-    char path[256];
+    char path[512];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     remove(path);
 }
@@ -94,7 +96,7 @@ static void patch(lines *l, int k, int col, const char *text)
 /* Write lines [0, n) (n < 0: all) into tmpdir/name; return the path. */
 static const char *save(const lines *l, int n, const char *name)
 {
-    static char path[256];
+    static char path[512];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
