@@ -7,19 +7,34 @@
  *
  * [system] lj_damping = yes turns on DiKL's damping (anneal_power = 1):
  * phi(r) is replaced by phi(r) r for r < 2^-1/6 (continuous there since
- * phi = 0).  The trap acts on x - xbar, so E is translation invariant. */
+ * phi = 0).  The trap acts on x - xbar, so E is translation invariant.
+ *
+ * digs_lj13_smoothed (lj13.h) makes DiKL's smoothed variant: the pair
+ * function below r = 0.75 is a cubic (§7.4 "Smoothing"). */
 #include <math.h>
 #include <stdlib.h>
 
 #include "core/status.h"
+#include "potentials/lj13.h"
 #include "potentials/potential.h"
 #include "potentials/v2d.h"
 
 enum { LJ_N = 13, LJ_D = 3, LJ_DIM = LJ_N * LJ_D,
        LJ_PAD = LJ_N + 1 /* even, for pairs of partners */ };
 
+/* DiKL's smoothing segment (REFERENCE.md §7.4): per ordered pair, for
+ * r < LJ_SMOOTH_R, LJ'_s(r) = c0 dx^3 + c1 dx^2 + c2 dx + c3, dx = r - 0.75
+ * (the first piece of a not-a-knot cubic spline fitted to the damped LJ'
+ * on [0.75, 2], extrapolated to the left). */
+#define LJ_SMOOTH_R 0.75
+#define LJ_SMOOTH_C0 (-1.90154e4)
+#define LJ_SMOOTH_C1 2.57528e3
+#define LJ_SMOOTH_C2 (-2.91107e2)
+#define LJ_SMOOTH_C3 15.2490
+
 typedef struct lj13_data {
-    int damping; /* 1: DiKL's damped pair potential */
+    int damping;   /* 1: DiKL's damped pair potential */
+    int smoothing; /* 1: DiKL's cubic below r = 0.75 (digs_lj13_smoothed) */
 } lj13_data;
 
 static int lj13_setup(digs_potential *pot, digs_deck *deck)
@@ -37,12 +52,17 @@ static int lj13_setup(digs_potential *pot, digs_deck *deck)
     return DIGS_OK;
 }
 
-/* The kernel, specialised by the compiler for each (damping, want_grad).
+/* The kernel, specialised by the compiler for each (damping, smoothing,
+ * want_grad).
  *
  * Pair terms in s = 1/r^2 (no square root for the plain potential):
  *   phi = s^3 (s^3 - 2),        phi'(r)/r = 12 s^4 (1 - s^3),
  * and with damping where r < 2^-1/6 (equivalently s^3 > 2):
  *   phi r,                      (phi r)'/r = r phi'(r)/r + phi s r.
+ * With smoothing where r < 0.75 (r^2 < 0.5625; a rare branch, taken only
+ * when a pair of the register is that close), dx = r - 0.75:
+ *   ((c0 dx + c1) dx + c2) dx + c3,   ((3 c0 dx + 2 c1) dx + c2) / r
+ * (0 at r = 0, where the direction is undefined).
  * Convention A doubles both: E_pair = 2 phi, grad_i += 2 (phi'/r) (x_i -
  * x_j), grad_j -= the same.  The trap term 1/2 sum_i |x_i - xbar|^2 has
  * gradient x_i - xbar (the xbar-dependence cancels since sum (x_i - xbar)
@@ -53,7 +73,7 @@ static int lj13_setup(digs_potential *pot, digs_deck *deck)
  * time (one SSE2 register), the dummy lane masked to exactly zero. */
 static inline __attribute__((always_inline)) double
 lj13_kernel(const double *x, double *grad, const int damping,
-            const int want_grad)
+            const int smoothing, const int want_grad)
 {
     double px[LJ_PAD], py[LJ_PAD], pz[LJ_PAD];
     double gx[LJ_PAD], gy[LJ_PAD], gz[LJ_PAD];
@@ -100,6 +120,21 @@ lj13_kernel(const double *x, double *grad, const int damping,
                 g = digs_v2d_select(damped, r * g + phi * s * r, g);
                 phi = digs_v2d_select(damped, phi * r, phi);
             }
+            if (smoothing) {
+                const digs_v2i near = r2 < LJ_SMOOTH_R * LJ_SMOOTH_R;
+                if (near[0] | near[1]) {
+                    digs_v2d r = {sqrt(r2[0]), sqrt(r2[1])};
+                    digs_v2d d = r - LJ_SMOOTH_R;
+                    digs_v2d ps = ((LJ_SMOOTH_C0 * d + LJ_SMOOTH_C1) * d
+                                   + LJ_SMOOTH_C2) * d + LJ_SMOOTH_C3;
+                    digs_v2d dps = (3.0 * LJ_SMOOTH_C0 * d
+                                    + 2.0 * LJ_SMOOTH_C1) * d + LJ_SMOOTH_C2;
+                    digs_v2d gs = digs_v2d_select(r2 > 0.0, dps / r,
+                                                  digs_v2d_splat(0.0));
+                    phi = digs_v2d_select(near, ps, phi);
+                    g = digs_v2d_select(near, gs, g);
+                }
+            }
             if (j + 1 == LJ_N) { /* lane 1 is the dummy */
                 const digs_v2i keep = {-1, 0};
                 phi = (digs_v2d)((digs_v2i)phi & keep);
@@ -137,9 +172,17 @@ static double lj13_energy(const digs_potential *pot, const double *x,
                           double *grad)
 {
     const lj13_data *data = pot->data;
+    if (data->smoothing) {
+        if (data->damping)
+            return grad ? lj13_kernel(x, grad, 1, 1, 1)
+                        : lj13_kernel(x, NULL, 1, 1, 0);
+        return grad ? lj13_kernel(x, grad, 0, 1, 1)
+                    : lj13_kernel(x, NULL, 0, 1, 0);
+    }
     if (data->damping)
-        return grad ? lj13_kernel(x, grad, 1, 1) : lj13_kernel(x, NULL, 1, 0);
-    return grad ? lj13_kernel(x, grad, 0, 1) : lj13_kernel(x, NULL, 0, 0);
+        return grad ? lj13_kernel(x, grad, 1, 0, 1)
+                    : lj13_kernel(x, NULL, 1, 0, 0);
+    return grad ? lj13_kernel(x, grad, 0, 0, 1) : lj13_kernel(x, NULL, 0, 0, 0);
 }
 
 static void lj13_destroy(digs_potential *pot)
@@ -179,3 +222,11 @@ const digs_potential_ops digs_potential_lj13 = {
     .destroy = lj13_destroy,
     .start_position = lj13_start_position,
 };
+
+int digs_lj13_smoothed(digs_deck *deck, digs_potential **out)
+{
+    DIGS_CHECK(digs_potential_create_named("lj13", deck, out));
+    lj13_data *d = (*out)->data;
+    d->smoothing = 1;
+    return DIGS_OK;
+}

@@ -22,6 +22,7 @@ typedef struct mog40_data {
     double sigma;          /* component standard deviation */
     double inv_var;        /* 1 / sigma^2 */
     double log_norm;       /* log(40 * 2 pi sigma^2) */
+    int guard;             /* 1: E = +inf where log p < -1e4 (§7.1) */
 } mog40_data;
 
 /* ---- PyTorch's CPU generator: MT19937 (Matsumoto & Nishimura 1998) --- */
@@ -98,6 +99,7 @@ static int mog40_setup(digs_potential *pot, digs_deck *deck)
     d->sigma = log1p(exp(1.0)); /* softplus(1) = 1.3132617 (§7.1) */
     d->inv_var = 1.0 / (d->sigma * d->sigma);
     d->log_norm = log(DIGS_MOG40_K * 2.0 * M_PI * d->sigma * d->sigma);
+    d->guard = 1;
     pot->dim = 2;
     return DIGS_OK;
 }
@@ -141,7 +143,8 @@ static double mog40_energy(const digs_potential *pot, const double *x,
     }
     double sum = s[0] + s[1];
     double log_p = amax + log(sum) - d->log_norm;
-    if (!(log_p >= -1e4)) /* the guard of §7.1 (also catches NaN input) */
+    if (d->guard ? !(log_p >= -1e4) /* the guard of §7.1 (and NaN input) */
+                 : !isfinite(log_p))
         return INFINITY;
     if (grad) {
         double scale = d->inv_var / sum;
@@ -165,6 +168,13 @@ static void mog40_destroy(digs_potential *pot)
 {
     free(pot->data);
     pot->data = NULL;
+}
+
+int digs_mog40_unguarded(digs_potential **out)
+{
+    DIGS_CHECK(digs_potential_create_named("mog40", NULL, out));
+    ((mog40_data *)(*out)->data)->guard = 0;
+    return DIGS_OK;
 }
 
 const digs_potential_ops digs_potential_mog40 = {

@@ -17,4 +17,12 @@ void digs_mog40_torch_rand(uint32_t seed, int n, float *out);
  * torch.manual_seed(0), then widened to double.  Pure function. */
 void digs_mog40_means(double mu[2 * DIGS_MOG40_K]);
 
+/* MoG-40 without the log p < -1e4 guard: E = -log p wherever it is
+ * finite (the log-sum-exp stays finite far from every mode).  For the
+ * DiKL posterior sampler, whose importance proposals at large noise land
+ * far outside the guard radius (REFERENCE.md §6.4; doc/dikl.md).  Free
+ * with digs_potential_destroy. */
+struct digs_potential;
+int digs_mog40_unguarded(struct digs_potential **out);
+
 #endif
