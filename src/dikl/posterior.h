@@ -1,0 +1,79 @@
+/* Target noisy score of DiKL by posterior sampling and the Mixed Score
+ * Identity (REFERENCE.md §6.4–§6.6).
+ *
+ * For each noisy point x_t (noise level a, σ) the posterior is
+ *   p(x₀ | x_t) ∝ exp(−β E(x₀)) · N(x_t; a x₀, σ² I),   β = 1/kT.
+ * Stage A (IS/AIS): n_is particles from q = N(x_t/a, (σ/a)² I); annealing
+ * path π_s ∝ exp(−s β E) q (the Gaussian likelihood in x₀ is q itself up to
+ * a constant, so π_s is the DiGS kernel target of src/samplers/kernels.h
+ * with β scaled by s), K levels, transitions HMC (1 leapfrog step) or MALA,
+ * weights log w = −(β/K) Σ_k E(x_k); one particle kept by Gumbel-max.
+ * Stage B: MALA on π₁ with the `refine` potential (smoothed LJ-13 energy,
+ * §7.4; the target itself otherwise) for mala_steps steps of size eta,
+ * recording the last sample_size states x and −β∇E_refine(x).
+ * MSI: ŝ = a (x̄₀ + ḡ) − x_t  (§6.6).
+ *
+ * Translation-invariant particle targets work in the zero-centre-of-mass
+ * subspace: particles are centred after drawing and every move is
+ * projected (so the IS density and the moves agree), x_t must be centred,
+ * and ŝ is centred.
+ *
+ * Randomness: element g (global index in the iteration's batch) draws from
+ * the Philox stream key (seed, g), counter (iteration, purpose
+ * DIGS_RNG_DIKL, substep DIKL_POSTERIOR_SUBSTEP), so the result of an
+ * element does not depend on which rank computes it or on the batch split.
+ * All arithmetic is double; nothing is allocated after create. */
+#ifndef DIGS_DIKL_POSTERIOR_H
+#define DIGS_DIKL_POSTERIOR_H
+
+#include <stdint.h>
+
+#include "potentials/potential.h"
+
+enum { DIKL_POSTERIOR_SUBSTEP = 1 };
+
+typedef enum dikl_ais_kernel {
+    DIKL_AIS_HMC = 0,   /* one leapfrog step of size ais_step per level */
+    DIKL_AIS_MALA = 1   /* ais_substeps MALA steps of size ais_step per level */
+} dikl_ais_kernel;
+
+typedef struct dikl_posterior_config {
+    int n_is;              /* Stage-A particles per element (>= 1) */
+    int ais_levels;        /* K (1 = plain importance sampling) */
+    dikl_ais_kernel ais_kernel;
+    double ais_step;       /* HMC ε or MALA η of the annealing moves */
+    int ais_substeps;      /* MALA steps per level (HMC: ignored) */
+    int mala_steps;        /* Stage-B steps (0: keep the Stage-A particle) */
+    int sample_size;       /* averaged tail, 1 <= sample_size <= max(1, mala_steps) */
+} dikl_posterior_config;
+
+typedef struct dikl_posterior_stats {
+    int64_t accepted, proposed;  /* Stage-B MALA moves */
+    int64_t n_grad;              /* energy+gradient evaluations, both stages */
+    double ess_sum;              /* Σ over elements of the Stage-A ESS fraction
+                                    (Σw)²/(n_is Σw²) */
+} dikl_posterior_stats;
+
+typedef struct dikl_posterior dikl_posterior;
+
+/* Workspace for elements of dimension target->dim.  `refine` may equal
+ * `target`; both must outlive the workspace. */
+int dikl_posterior_create(dikl_posterior **out,
+                          const dikl_posterior_config *cfg,
+                          const digs_potential *target,
+                          const digs_potential *refine);
+
+void dikl_posterior_destroy(dikl_posterior **p);
+
+/* For elements b = 0..n−1 (global index first_index + b): x_t[b·dim..],
+ * levels a[b], sigma[b]; writes score[b·dim..] = ŝ_d(x_t) and ADDS to
+ * *stats.  eta is the Stage-B MALA step size.  Fails with
+ * DIGS_ERR_NUMERIC only if an element's every Stage-A weight is −∞ or NaN
+ * (then score is left as 0 for it and the count is reported), never on a
+ * rejected move. */
+int dikl_posterior_score(dikl_posterior *p, int n, const double *x_t,
+                         const double *a, const double *sigma, uint32_t seed,
+                         uint64_t iteration, uint64_t first_index, double eta,
+                         double *score, dikl_posterior_stats *stats);
+
+#endif
