@@ -6,4 +6,6 @@ dist_inputs_DATA += \
 	inputs/lj13-mala.ini inputs/lj13-hmc.ini inputs/lj13-pt.ini \
 	inputs/ala2-mala.ini inputs/ala2-hmc.ini inputs/ala2-pt.ini inputs/ala2-digs.ini \
 	inputs/mog40-digs.ini inputs/manywell32-digs.ini inputs/dw4-digs.ini \
-	inputs/lj13-digs.ini inputs/mixture-digs.ini
+	inputs/lj13-digs.ini inputs/mixture-digs.ini \
+	inputs/dikl-mog40.ini inputs/dikl-mw32.ini inputs/dikl-dw4.ini \
+	inputs/dikl-lj13.ini

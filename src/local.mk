@@ -8,4 +8,6 @@ src_libdigs_a_SOURCES += \
 	src/driver/init_positions.c src/driver/init_positions.h \
 	src/driver/progress.c src/driver/progress.h \
 	src/driver/coords.c src/driver/coords.h \
-	src/driver/cmd_run.c src/driver/cmd_energy.c
+	src/driver/run_dikl.c src/driver/run_dikl.h \
+	src/driver/cmd_run.c src/driver/cmd_energy.c \
+	src/driver/cmd_sample.c

@@ -16,6 +16,7 @@ static void usage(FILE *out)
           "commands:\n"
           "  run DECK              sample the deck's target, write H5MD\n"
           "  energy DECK COORDS    single-point energies (and forces)\n"
+          "  sample MODEL ...      draw samples from a trained DiKL model\n"
           "  analyze FILE ...      metrics of trajectories against references\n"
           "  help COMMAND          usage of one command\n"
           "\n"
@@ -41,6 +42,7 @@ static const struct {
 } commands[] = {
     {"run", digs_cmd_run, digs_usage_run},
     {"energy", digs_cmd_energy, digs_usage_energy},
+    {"sample", digs_cmd_sample, digs_usage_sample},
     {"analyze", digs_cmd_analyze, digs_usage_analyze},
 };
 

@@ -8,4 +8,7 @@ include $(srcdir)/tests/analysis/autocorr.mk
 include $(srcdir)/tests/analysis/metrics.mk
 include $(srcdir)/tests/analysis/analyze.mk
 include $(srcdir)/tests/nn/local.mk
+include $(srcdir)/tests/dikl/local.mk
+include $(srcdir)/tests/dikl/posterior.mk
+include $(srcdir)/tests/dikl/model.mk
 include $(srcdir)/tests/driver/local.mk

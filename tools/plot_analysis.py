@@ -15,6 +15,9 @@ autocorrelation curves, 2-D samples) and writes PNGs into DIR:
                        counts) with the run's points and basin boundaries
   rama_free_energy.png free energy -kT ln p (kJ/mol) with basin boundaries
   rama_phi_psi.png     1-D phi and psi densities (run vs reference)
+  training_curves.png  DiKL model file (`digs analyze MODEL.h5 --plot DIR`,
+                       data in DIR/training.json): losses, gradient norm,
+                       Stage-B acceptance and step, selection metric
 Needs matplotlib only (no numpy) (Debian's python3-matplotlib); Agg backend.
 """
 import json
@@ -102,6 +105,55 @@ def autocorr(data, path):
     ax.set_title(f"Energy autocorrelation\n{subtitle(data)}", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def training(data, path):
+    """Training curves of a DiKL model file: six panels against the
+    generator iteration; the selected iteration is marked."""
+    t = data["training"]
+    c = t["curves"]
+    it = c["iteration"]
+
+    def series(name):
+        return [v if v is not None else float("nan") for v in c[name]]
+
+    panels = [("loss_score", "score loss (DSM)", False),
+              ("loss_generator", "generator loss (surrogate)", False),
+              ("grad_norm", "generator gradient norm", True),
+              ("acceptance", "Stage-B MALA acceptance", False),
+              ("eta", "Stage-B step size eta", True),
+              ("metric", "selection metric", False)]
+    fig, axes = plt.subplots(3, 2, figsize=(10, 8.5), sharex=True)
+    best = t.get("best_iteration")
+    for ax, (key, label, log) in zip(axes.flat, panels):
+        ys = series(key)
+        if key == "metric":
+            pts = [(x, y) for x, y in zip(it, ys) if y == y]
+            if pts:
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-",
+                        markersize=3, linewidth=1, color=RUN_COLOR)
+            else:
+                ax.text(0.5, 0.5, "no checks", ha="center", va="center",
+                        transform=ax.transAxes, color="gray")
+        else:
+            ax.plot(it, ys, linewidth=1, color=RUN_COLOR)
+        if log and any(y > 0 for y in ys if y == y):
+            ax.set_yscale("log")
+        if best:
+            ax.axvline(best, color="tab:red", linestyle="--", linewidth=0.8)
+        ax.set_ylabel(label, fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in axes[-1]:
+        ax.set_xlabel("generator iteration")
+    title = (f"DiKL training: {os.path.basename(data['run'])}, "
+             f"{data['potential']}, {t['iteration']} iterations")
+    if best:
+        title += f"; selected iteration {best} (dashed)"
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -283,6 +335,9 @@ def main(argv):
         data = json.load(f)
     out = argv[2]
     written = []
+    if "training" in data:
+        written.append(training(data, os.path.join(out,
+                                                   "training_curves.png")))
     if "energy" in data:
         written.append(histogram(data, "energy", energy_label(data),
                                  "Energy histogram",

@@ -8,6 +8,7 @@
 #include <mpi.h>
 
 #include "analysis/analyze_data.h"
+#include "analysis/analyze_model.h"
 #include "analysis/analyze_options.h"
 #include "analysis/analyze_pdb.h"
 #include "analysis/analyze_plot.h"
@@ -21,6 +22,8 @@ const char digs_usage_analyze[] =
     "\n"
     "Statistics of a trajectory written by `digs run` and, with --ref,\n"
     "sample-quality metrics against a reference (doc/analysis.md).\n"
+    "Given a DiKL model file instead, a summary of its training curves\n"
+    "(--plot DIR: DIR/training_curves.png; --json FILE: the curves).\n"
     "\n"
     "  --ref REF          an H5MD file, a .npy array ([n, dim] or\n"
     "                     [n, particles, spatial]) or 'exact' (draws from\n"
@@ -53,6 +56,8 @@ static int analyze(const digs_analyze_options *o)
     digs_analyze_results res;
     memset(&ref, 0, sizeof ref);
     memset(&res, 0, sizeof res);
+    if (digs_analyze_is_model(o->run))
+        return digs_analyze_model(o, stdout);
     DIGS_CHECK(digs_analyze_load_run(o, &run));
     int status = o->ref ? digs_analyze_load_ref(o, &run, &ref) : DIGS_OK;
     if (status == DIGS_OK)

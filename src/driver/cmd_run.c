@@ -26,6 +26,7 @@
 #include "driver/init_positions.h"
 #include "driver/progress.h"
 #include "driver/report.h"
+#include "driver/run_dikl.h"
 #include "driver/run_config.h"
 #include "io/checkpoint.h"
 #include "io/h5md.h"
@@ -586,6 +587,13 @@ int digs_cmd_run(int argc, char **argv)
     memset(&r, 0, sizeof r);
     if (digs_driver_load_deck(comm, opt.deck, &r.deck) != DIGS_OK)
         return 1;
+    if (digs_deck_has_section(r.deck, "dikl")
+        && !digs_deck_has_key(r.deck, "run", "method")) {
+        /* a training deck: [dikl] without a sampling method */
+        int code = digs_run_dikl(comm, r.deck, opt.restart, opt.quiet);
+        digs_deck_destroy(&r.deck);
+        return code;
+    }
     int status = prepare(comm, &r, &opt, 1);
     if (status != DIGS_OK && r.restarted) {
         /* The checkpoint was read but the trajectory cannot be continued:

@@ -6,11 +6,13 @@
 
 int digs_cmd_run(int argc, char **argv);
 int digs_cmd_energy(int argc, char **argv);
+int digs_cmd_sample(int argc, char **argv);
 int digs_cmd_analyze(int argc, char **argv); /* src/analysis/cmd_analyze.c */
 
 /* Usage texts (printed by --help). */
 extern const char digs_usage_run[];
 extern const char digs_usage_energy[];
+extern const char digs_usage_sample[];
 extern const char digs_usage_analyze[];
 
 #endif

@@ -1,0 +1,57 @@
+/* The [dikl] deck section (doc/deck.md, REFERENCE.md §6.7 for the
+ * per-target values the shipped decks use). */
+#ifndef DIGS_DIKL_CONFIG_H
+#define DIGS_DIKL_CONFIG_H
+
+#include <stdint.h>
+
+#include "core/deck.h"
+#include "dikl/nets.h"
+#include "dikl/posterior.h"
+#include "potentials/potential.h"
+
+typedef enum dikl_selection {
+    DIKL_SELECT_NONE = 0,     /* keep the last generator (MoG-40, MW-32) */
+    DIKL_SELECT_ENERGY_TVD,   /* raw vs MALA-refined energy TVD (DW-4) */
+    DIKL_SELECT_MEAN_ENERGY   /* mean energy of samples with E < 300 (LJ-13) */
+} dikl_selection;
+
+/* Which energy the posterior sampler uses (the metrics and model
+ * selection always use the target's own). */
+typedef enum dikl_posterior_energy {
+    DIKL_ENERGY_TARGET = 0,   /* the target in both stages */
+    DIKL_ENERGY_SMOOTHED,     /* LJ-13: smoothed energy in Stage B (§7.4) */
+    DIKL_ENERGY_UNGUARDED     /* MoG-40: no log p < -1e4 guard, both stages */
+} dikl_posterior_energy;
+
+typedef struct dikl_config {
+    uint32_t seed;
+    dikl_net_spec generator, score;
+    int T;                      /* schedule steps (t drawn from 1..T−1) */
+    double beta_start, beta_end;
+    int weight_inv_a;           /* w(t) = 1/a_t (1) or 1 (0) */
+    int batch;                  /* generator and score batch B */
+    double lr_generator, lr_score;
+    int score_steps;            /* score-network steps per generator step */
+    long iterations;            /* generator steps */
+    double clip;                /* generator global grad-norm clip */
+    dikl_posterior_config posterior;
+    double eta;                 /* initial Stage-B MALA step size */
+    int adaptive_step;          /* §6.5 ×1.5 / ÷1.5 rule after each iteration */
+    dikl_posterior_energy posterior_energy; /* energy of Stages A/B */
+    dikl_selection selection;
+    int check_every;            /* iterations between model-selection checks */
+    int check_samples;          /* generator samples per check */
+    int check_mala_steps;       /* MALA steps of the energy-TVD check */
+    long checkpoint_every;      /* iterations between model-file writes */
+    int progress_every;         /* iterations between progress lines */
+    char model_path[4096];      /* the model / checkpoint file */
+} dikl_config;
+
+/* Read and validate [dikl] for potential pot (defaults follow §6.7 for the
+ * potential's kind: EGNN for particle targets, MLP otherwise).  Errors name
+ * the deck file, line and the expected values. */
+int dikl_config_read(digs_deck *deck, const digs_potential *pot,
+                     dikl_config *cfg);
+
+#endif

@@ -1,0 +1,10 @@
+# DiKL room: schedule, deck section, networks, trainer (REFERENCE.md §6).
+src_libdigs_a_SOURCES += \
+	src/dikl/schedule.c src/dikl/schedule.h \
+	src/dikl/config.c src/dikl/config.h \
+	src/dikl/nets.c src/dikl/nets.h
+src_libdigs_a_SOURCES += \
+	src/dikl/wait.c src/dikl/wait.h \
+	src/dikl/trainer.c src/dikl/trainer.h \
+	src/dikl/train_step.c \
+	src/dikl/selection.c

@@ -1,0 +1,25 @@
+/* VP noise schedule of DiKL (REFERENCE.md §6.3).
+ *
+ *   β_i = linspace(β_start, β_end, T)_i,  ā_i = Π_{j≤i} (1 − β_j),
+ *   a_i = √ā_i,  σ_i = √(1 − ā_i),   i = 0..T−1.
+ *
+ * Training uses t ∈ {1..T−1} (index 0 is never drawn); the kernel is
+ * k_t(x_t | x) = N(a_t x, σ_t² I). */
+#ifndef DIGS_DIKL_SCHEDULE_H
+#define DIGS_DIKL_SCHEDULE_H
+
+enum { DIKL_T_MAX = 1000 };
+
+typedef struct dikl_schedule {
+    int T;                    /* number of steps (30 in DiKL) */
+    double beta_start, beta_end;
+    double a[DIKL_T_MAX];     /* √ā_t */
+    double sigma[DIKL_T_MAX]; /* √(1 − ā_t) */
+} dikl_schedule;
+
+/* Fill s; fails (DIGS_ERR_INPUT) unless 2 <= T <= DIKL_T_MAX and
+ * 0 < β_start <= β_end < 1. */
+int dikl_schedule_init(dikl_schedule *s, int T, double beta_start,
+                       double beta_end);
+
+#endif

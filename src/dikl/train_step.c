@@ -1,0 +1,257 @@
+/* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0,
+ * posterior sampling over all ranks, generator step on rank 0. */
+#include <math.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "dikl/trainer.h"
+#include "dikl/wait.h"
+#include "nn/clip.h"
+#include "parallel/comm.h"
+#include "parallel/layout.h"
+
+/* x_t = a_t x + σ_t ε for a batch, t_b ~ U{1..T−1}, ε ~ N(0, I) centred
+ * for particle targets (§6.2, §6.11 item 3).  Draws B integers then B·dim
+ * normals from rng. */
+static void noise_batch(dikl_trainer *t, digs_stream *rng, int B)
+{
+    int d = t->dim, T = t->sched.T;
+    for (int b = 0; b < B; b++) {
+        t->level[b] = 1 + (int)digs_stream_below(rng, (uint32_t)(T - 1));
+        t->tt[b] = (nn_real)t->level[b];
+    }
+    size_t n = (size_t)B * d;
+    for (size_t i = 0; i < n; i++)
+        t->eps[i] = (nn_real)digs_stream_normal(rng);
+    dikl_centre_rows(t->eps, B, t->pot->n_particles, t->pot->spatial_dim);
+    for (int b = 0; b < B; b++) {
+        nn_real a = (nn_real)t->sched.a[t->level[b]];
+        nn_real s = (nn_real)t->sched.sigma[t->level[b]];
+        for (int k = 0; k < d; k++) {
+            size_t i = (size_t)b * d + k;
+            t->xt[i] = a * t->x[i] + s * t->eps[i];
+        }
+    }
+}
+
+static void latent(dikl_trainer *t, digs_stream *rng, int B)
+{
+    size_t n = (size_t)B * t->dim;
+    for (size_t i = 0; i < n; i++)
+        t->z[i] = (nn_real)digs_stream_normal(rng);
+    dikl_centre_rows(t->z, B, t->pot->n_particles, t->pot->spatial_dim);
+}
+
+/* One Adam step of the score network on L_DSM = mean_b ‖ε + σ s_φ‖²
+ * (§6.2 step 1.2); returns the loss in *loss. */
+static int score_step(dikl_trainer *t, int step, double *loss)
+{
+    int B = t->cfg.batch, d = t->dim;
+    digs_stream rng;
+    digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
+                     DIGS_RNG_DIKL, DIKL_SUB_SCORE + (uint32_t)step);
+    latent(t, &rng, B);
+    DIGS_CHECK(dikl_net_forward(&t->gen, &t->gen_p, t->z, NULL, t->x, B));
+    dikl_centre_rows(t->x, B, t->pot->n_particles, t->pot->spatial_dim);
+    noise_batch(t, &rng, B);
+    DIGS_CHECK(dikl_net_forward(&t->score, &t->score_p, t->xt, t->tt, t->s,
+                                B));
+    double sum = 0;
+    for (int b = 0; b < B; b++) {
+        nn_real sig = (nn_real)t->sched.sigma[t->level[b]];
+        for (int k = 0; k < d; k++) {
+            size_t i = (size_t)b * d + k;
+            nn_real r = t->eps[i] + sig * t->s[i];
+            sum += (double)r * r;
+            t->dy[i] = 2 * sig * r / (nn_real)B;
+        }
+    }
+    *loss = sum / B;
+    if (!isfinite(*loss))
+        return DIGS_OK; /* no step on a non-finite loss */
+    nn_params_zero_grad(&t->score_p);
+    dikl_net_backward(&t->score, &t->score_p, t->dy);
+    return nn_adam_step(&t->adam_score, &t->score_p);
+}
+
+/* Rank 0: the generator batch x = f(z) (kept for backward) and its noisy
+ * copy, converted to double for the posterior. */
+static int generator_forward(dikl_trainer *t)
+{
+    int B = t->cfg.batch, d = t->dim;
+    digs_stream rng;
+    digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
+                     DIGS_RNG_DIKL, DIKL_SUB_GENERATOR);
+    latent(t, &rng, B);
+    DIGS_CHECK(dikl_net_forward(&t->gen, &t->gen_p, t->z, NULL, t->x, B));
+    noise_batch(t, &rng, B);
+    for (size_t i = 0; i < (size_t)B * d; i++)
+        t->xt_d[i] = t->xt[i];
+    /* re-centre in double: the float rows are centred only to round-off */
+    for (int b = 0; b < B; b++)
+        digs_potential_centre(t->pot, t->xt_d + (size_t)b * d);
+    return DIGS_OK;
+}
+
+/* Every rank: broadcast the batch, estimate ŝ_d on this rank's block,
+ * gather to rank 0; pool the posterior statistics. */
+static int posterior_phase(dikl_trainer *t, int status_in)
+{
+    int B = t->cfg.batch, d = t->dim;
+    double t0 = MPI_Wtime();
+    int status = status_in;
+    DIGS_CHECK(dikl_bcast_polite(&status, 1, MPI_INT, 0, t->comm));
+    if (status != DIGS_OK)
+        return digs_comm_agree_message(t->comm, t->rank == 0 ? status_in
+                                                             : DIGS_OK);
+    DIGS_CHECK(dikl_bcast_polite(t->xt_d, B * d, MPI_DOUBLE, 0, t->comm));
+    DIGS_CHECK(dikl_bcast_polite(t->level, B, MPI_INT, 0, t->comm));
+    double t1 = MPI_Wtime();
+    t->time.wait += t1 - t0;
+
+    long first;
+    int count;
+    digs_layout_block(B, t->size, t->rank, &first, &count);
+    for (int b = 0; b < B; b++) {
+        t->a_d[b] = t->sched.a[t->level[b]];
+        t->sig_d[b] = t->sched.sigma[t->level[b]];
+    }
+    dikl_posterior_stats st = {0};
+    int post = dikl_posterior_score(
+        t->post, count, t->xt_d + (size_t)first * d, t->a_d + first,
+        t->sig_d + first, t->cfg.seed, (uint64_t)t->iteration,
+        (uint64_t)first, t->eta, t->score_d + (size_t)first * d, &st);
+    double t2 = MPI_Wtime();
+    t->time.posterior += t2 - t1;
+
+    int counts[t->size], displs[t->size];
+    for (int r = 0; r < t->size; r++) {
+        long f;
+        int c;
+        digs_layout_block(B, t->size, r, &f, &c);
+        counts[r] = c * d;
+        displs[r] = (int)f * d;
+    }
+    void *send = t->rank == 0 ? MPI_IN_PLACE : t->score_d + (size_t)first * d;
+    if (MPI_Gatherv(send, count * d, MPI_DOUBLE, t->score_d, counts, displs,
+                    MPI_DOUBLE, 0, t->comm) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Gatherv failed");
+    double local[4] = {(double)st.accepted, (double)st.proposed, st.ess_sum,
+                       post == DIGS_ERR_NUMERIC ? 1.0 : 0.0};
+    double pooled[4];
+    if (MPI_Allreduce(local, pooled, 4, MPI_DOUBLE, MPI_SUM, t->comm)
+        != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed");
+    t->time.wait += MPI_Wtime() - t2;
+    t->acceptance = pooled[1] > 0 ? pooled[0] / pooled[1] : NAN;
+    t->ess = pooled[2] / B;
+    if (post != DIGS_OK && post != DIGS_ERR_NUMERIC)
+        return digs_comm_agree_message(t->comm, post);
+    DIGS_CHECK(digs_comm_agree_message(t->comm, DIGS_OK));
+    /* A batch where some element had no finite Stage-A weight gives no
+     * usable gradient: the generator step is skipped (like a NaN loss). */
+    return pooled[3] > 0 ? DIGS_ERR_NUMERIC : DIGS_OK;
+}
+
+/* Rank 0: g_b = w_b a_b (s_φ − ŝ_d)/B back through f_θ, clip, Adam
+ * (§6.1, §6.2 step 2). */
+static int generator_step(dikl_trainer *t, int skip)
+{
+    int B = t->cfg.batch, d = t->dim;
+    DIGS_CHECK(dikl_net_forward(&t->score, &t->score_p, t->xt, t->tt, t->s,
+                                B));
+    double loss = 0;
+    for (int b = 0; b < B; b++) {
+        double a = t->sched.a[t->level[b]];
+        double w = t->cfg.weight_inv_a ? 1 / a : 1;
+        for (int k = 0; k < d; k++) {
+            size_t i = (size_t)b * d + k;
+            double diff = (double)t->s[i] - t->score_d[i];
+            loss += w * diff * t->xt[i];
+            t->dy[i] = (nn_real)(w * a * diff / B);
+        }
+    }
+    t->loss_gen = loss / B;
+    t->grad_norm = NAN;
+    if (skip || !isfinite(t->loss_gen)) {
+        t->skipped++;
+        return DIGS_OK;
+    }
+    nn_params_zero_grad(&t->gen_p);
+    dikl_net_backward(&t->gen, &t->gen_p, t->dy);
+    int clip = nn_clip_grad_norm(t->gen_p.grad, t->gen_p.n, t->cfg.clip,
+                                 &t->grad_norm);
+    if (clip != DIGS_OK) { /* non-finite gradient: skip the step */
+        digs_error_clear();
+        t->skipped++;
+        return DIGS_OK;
+    }
+    return nn_adam_step(&t->adam_gen, &t->gen_p);
+}
+
+/* §6.5: ×1.5 above 0.6 acceptance, ÷1.5 below 0.5 (same on every rank,
+ * from the pooled acceptance). */
+static void adapt_step_size(dikl_trainer *t)
+{
+    if (!t->cfg.adaptive_step || !isfinite(t->acceptance))
+        return;
+    if (t->acceptance > 0.6)
+        t->eta *= 1.5;
+    else if (t->acceptance < 0.5)
+        t->eta /= 1.5;
+}
+
+static int select_if_due(dikl_trainer *t)
+{
+    t->metric = NAN;
+    long it = t->iteration;
+    if (it != 1 && it % t->cfg.check_every != 0 && it != t->cfg.iterations)
+        return DIGS_OK;
+    DIGS_CHECK(dikl_trainer_select(t, &t->metric));
+    /* ties go to the later generator (§6.9) */
+    if (t->metric <= t->best_metric || !isfinite(t->best_metric)) {
+        t->best_metric = t->metric;
+        t->best_iteration = it;
+        if (t->rank == 0)
+            memcpy(t->best_p.value, t->gen_p.value,
+                   t->gen_p.n * sizeof(nn_real));
+    }
+    return DIGS_OK;
+}
+
+int dikl_trainer_iteration(dikl_trainer *t, double wall_now)
+{
+    int status = DIGS_OK;
+    if (t->rank == 0) {
+        double t0 = MPI_Wtime();
+        double sum = 0;
+        for (int s = 0; s < t->cfg.score_steps && status == DIGS_OK; s++) {
+            double l = 0;
+            status = score_step(t, s, &l);
+            sum += l;
+        }
+        t->loss_score = t->cfg.score_steps ? sum / t->cfg.score_steps : NAN;
+        if (status == DIGS_OK)
+            status = generator_forward(t);
+        t->time.net += MPI_Wtime() - t0;
+    }
+    int post = posterior_phase(t, status);
+    if (post != DIGS_OK && post != DIGS_ERR_NUMERIC)
+        return post;
+    if (t->rank == 0) {
+        double t0 = MPI_Wtime();
+        status = generator_step(t, post == DIGS_ERR_NUMERIC);
+        t->time.net += MPI_Wtime() - t0;
+    }
+    DIGS_CHECK(digs_comm_agree_message(t->comm, status));
+    t->iteration++;
+    adapt_step_size(t);
+    DIGS_CHECK(select_if_due(t));
+    if (t->rank == 0) {
+        double row[DIKL_N_CURVES] = {
+            (double)t->iteration, t->loss_score, t->loss_gen, t->grad_norm,
+            t->acceptance, t->eta, t->metric, t->wall_offset + wall_now};
+        DIGS_CHECK(dikl_curves_append(&t->curves, row));
+    }
+    return DIGS_OK;
+}

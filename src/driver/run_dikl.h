@@ -1,0 +1,14 @@
+/* `digs run DECK` for a deck with a [dikl] section and no [run] section:
+ * train the DiKL sampler (src/dikl/trainer.h), writing the model file
+ * [dikl] model every checkpoint_every iterations and at the end.
+ * Collective; returns the process exit code. */
+#ifndef DIGS_DRIVER_RUN_DIKL_H
+#define DIGS_DRIVER_RUN_DIKL_H
+
+#include <mpi.h>
+
+#include "core/deck.h"
+
+int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet);
+
+#endif

@@ -1,0 +1,170 @@
+/* DiKL room units: the VP schedule against REFERENCE.md §6.3's table, the
+ * [dikl] deck defaults and errors, and the generator's centring. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/deck.h"
+#include "core/status.h"
+#include "dikl/config.h"
+#include "dikl/nets.h"
+#include "dikl/schedule.h"
+#include "nn/init.h"
+
+/* §6.3 table (3-4 significant digits): a and σ at t = 1, 15, 29. */
+START_TEST(test_schedule_table)
+{
+    struct { double b0, b1, a1, s1, a15, s15, a29, s29; } rows[] = {
+        {1e-4, 0.7, 0.988, 0.156, 0.188, 0.982, 0.00066, 1.0},
+        {1e-4, 0.15, 0.997, 0.073, 0.726, 0.687, 0.305, 0.952},
+        {1e-6, 0.05, 0.9991, 0.042, 0.901, 0.434, 0.683, 0.731},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        dikl_schedule s;
+        ck_assert_int_eq(dikl_schedule_init(&s, 30, rows[r].b0, rows[r].b1),
+                         DIGS_OK);
+        /* the table rounds to 2-4 significant digits (0.042 stands for
+         * 0.0415): 1.5 % relative */
+        ck_assert_double_eq_tol(s.a[1], rows[r].a1, 1.5e-2 * rows[r].a1);
+        ck_assert_double_eq_tol(s.sigma[1], rows[r].s1, 1.5e-2 * rows[r].s1);
+        ck_assert_double_eq_tol(s.a[15], rows[r].a15, 1.5e-2 * rows[r].a15);
+        ck_assert_double_eq_tol(s.sigma[15], rows[r].s15,
+                                1.5e-2 * rows[r].s15);
+        ck_assert_double_eq_tol(s.a[29], rows[r].a29,
+                                1.5e-2 * rows[r].a29 + 1e-5);
+        ck_assert_double_eq_tol(s.sigma[29], rows[r].s29, 1.5e-2);
+        for (int t = 0; t < 30; t++) /* VP: a² + σ² = 1 */
+            ck_assert_double_eq_tol(s.a[t] * s.a[t] + s.sigma[t] * s.sigma[t],
+                                    1.0, 1e-14);
+    }
+    dikl_schedule s;
+    ck_assert_int_eq(dikl_schedule_init(&s, 30, 0.1, 0.05), DIGS_ERR_INPUT);
+    ck_assert_int_eq(dikl_schedule_init(&s, 1, 0.01, 0.05), DIGS_ERR_INPUT);
+    digs_error_clear();
+}
+END_TEST
+
+static int read_config(const char *text, dikl_config *c)
+{
+    digs_deck *deck = NULL;
+    digs_potential *pot = NULL;
+    int status = digs_deck_parse(&deck, text, "t.ini");
+    if (status == DIGS_OK)
+        status = digs_potential_create(deck, &pot);
+    if (status == DIGS_OK)
+        status = dikl_config_read(deck, pot, c);
+    if (status == DIGS_OK)
+        status = digs_deck_check_unused(deck);
+    digs_potential_destroy(&pot);
+    digs_deck_destroy(&deck);
+    return status;
+}
+
+START_TEST(test_config_defaults)
+{
+    dikl_config c;
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\n", &c), DIGS_OK);
+    /* §6.7 DW-4 column */
+    ck_assert_int_eq(c.generator.kind, DIKL_NET_EGNN);
+    ck_assert_int_eq(c.generator.width, 144);
+    ck_assert_int_eq(c.batch, 1024);
+    ck_assert_int_eq(c.score_steps, 100);
+    ck_assert_int_eq(c.posterior.n_is, 20);
+    ck_assert_int_eq(c.posterior.ais_levels, 10);
+    ck_assert_int_eq(c.posterior.ais_kernel, DIKL_AIS_MALA);
+    ck_assert_int_eq(c.posterior.mala_steps, 50);
+    ck_assert_int_eq(c.weight_inv_a, 0);
+    ck_assert(c.adaptive_step);
+    ck_assert_double_eq(c.beta_end, 0.05);
+    /* MLP column for a target without particles */
+    ck_assert_int_eq(read_config("[system]\npotential = manywell32\n[dikl]\n"
+                                 "iterations = 5\n", &c),
+                     DIGS_OK);
+    ck_assert_int_eq(c.generator.kind, DIKL_NET_MLP);
+    ck_assert_int_eq(c.generator.width, 400);
+    ck_assert_int_eq(c.score_steps, 50);
+    ck_assert_int_eq(c.weight_inv_a, 1);
+    ck_assert_int_eq(c.posterior.ais_kernel, DIKL_AIS_HMC);
+}
+END_TEST
+
+START_TEST(test_config_errors)
+{
+    dikl_config c;
+    /* an EGNN needs particles */
+    ck_assert_int_eq(read_config("[system]\npotential = manywell32\n[dikl]\n"
+                                 "iterations = 5\nnetwork = egnn\n", &c), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:5"));
+    /* iterations is required */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n", &c), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "iterations"));
+    /* smoothing is an LJ-13 energy */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nposterior_energy = smoothed\n", &c), DIGS_ERR_INPUT);
+    /* sample_size cannot exceed the recorded MALA steps */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nmala_steps = 4\n"
+                                 "sample_size = 5\n", &c),
+                     DIGS_ERR_INPUT);
+    /* a typo is caught by the unused-key check */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nscore_step = 3\n", &c), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "score_step"));
+    digs_error_clear();
+}
+END_TEST
+
+/* The EGNN generator's samples are centred configurations (§6.11 item 3),
+ * and generation in chunks equals one pass. */
+START_TEST(test_generator_centred)
+{
+    nn_params p;
+    nn_params_init(&p);
+    digs_stream rng;
+    nn_init_stream(&rng, 1, 0);
+    dikl_net_spec spec = {.kind = DIKL_NET_EGNN, .width = 16, .layers = 2};
+    dikl_net g;
+    ck_assert_int_eq(dikl_net_create(&g, &p, "generator", &spec, 8, 4, 2, 0,
+                                     0, &rng), DIGS_OK);
+    enum { N = 37 };
+    nn_real z[N * 8], x[N * 8], z2[N * 8], x2[N * 8];
+    digs_stream a, b;
+    digs_stream_init(&a, 5, 0, 0, DIGS_RNG_TEST, 0);
+    digs_stream_init(&b, 5, 0, 0, DIGS_RNG_TEST, 0);
+    ck_assert_int_eq(dikl_net_generate(&g, &p, &a, N, N, z, x), DIGS_OK);
+    ck_assert_int_eq(dikl_net_generate(&g, &p, &b, N, 8, z2, x2), DIGS_OK);
+    for (int n = 0; n < N; n++)
+        for (int k = 0; k < 2; k++) {
+            double cz = 0, cx = 0;
+            for (int i = 0; i < 4; i++) {
+                cz += z[n * 8 + 2 * i + k];
+                cx += x[n * 8 + 2 * i + k];
+            }
+            /* float round-off of 4 numbers of order 1 */
+            ck_assert_double_eq_tol(cz, 0, 1e-5);
+            ck_assert_double_eq_tol(cx, 0, 1e-5);
+        }
+    for (int i = 0; i < N * 8; i++) /* same rows, any chunking */
+        ck_assert_float_eq_tol(x[i], x2[i], 1e-5f * (1 + fabsf(x[i])));
+    dikl_net_destroy(&g);
+    nn_params_free(&p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("dikl");
+    TCase *tc = tcase_create("units");
+    tcase_add_test(tc, test_schedule_table);
+    tcase_add_test(tc, test_config_defaults);
+    tcase_add_test(tc, test_config_errors);
+    tcase_add_test(tc, test_generator_centred);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
