@@ -69,13 +69,22 @@ static int run_script(const char *script, const char *json, const char *dir)
     return DIGS_OK;
 }
 
+int digs_analyze_run_plot_script(const char *option, const char *json,
+                                 const char *dir)
+{
+    const char *script = NULL;
+    DIGS_CHECK(find_script(option, &script));
+    fflush(stdout);
+    return run_script(script, json, dir);
+}
+
 int digs_analyze_plot(const digs_analyze_results *res)
 {
     const char *script = NULL;
+    /* find the script before writing the data, so a missing script fails
+     * first */
     DIGS_CHECK(find_script(res->opt->plot_script, &script));
     char json[4096];
     DIGS_CHECK(digs_analyze_plot_data(res, json, sizeof json));
-    fflush(stdout);
-    DIGS_CHECK(run_script(script, json, res->opt->plot_dir));
-    return DIGS_OK;
+    return digs_analyze_run_plot_script(script, json, res->opt->plot_dir);
 }

@@ -24,4 +24,10 @@ int digs_analyze_plot(const digs_analyze_results *res);
 int digs_analyze_plot_data(const digs_analyze_results *res, char *json_path,
                            size_t len);
 
+/* Find the plot script (as above; option = --plot-script or NULL) and run
+ * it on json with output directory dir; waits for it.  Used by the
+ * trajectory plots and by the model-file training curves. */
+int digs_analyze_run_plot_script(const char *option, const char *json,
+                                 const char *dir);
+
 #endif

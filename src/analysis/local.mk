@@ -5,4 +5,3 @@ include $(srcdir)/src/analysis/analyze.mk
 # `digs analyze MODEL.h5`: training curves of a DiKL model file.
 src_libdigs_a_SOURCES += \
 	src/analysis/analyze_model.c src/analysis/analyze_model.h
-src/analysis/analyze_model.$(OBJEXT): src/analysis/analyze_paths.h

@@ -21,6 +21,7 @@
 #include <hdf5.h>
 
 #include "core/status.h"
+#include "io/atomic_file.h"
 #include "io/h5_error.h"
 #include "nn/params_io.h"
 
@@ -232,39 +233,6 @@ static int write_objects(const char *tmp, hid_t file,
     return DIGS_OK;
 }
 
-/* fsync the file or directory at path. */
-static int sync_path(const char *path, int directory)
-{
-    int fd = open(path, O_RDONLY | (directory ? O_DIRECTORY : 0));
-    if (fd < 0)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot open to sync (%s)", path,
-                         strerror(errno));
-    int err = fsync(fd) != 0 ? errno : 0;
-    close(fd);
-    if (err)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: fsync failed (%s)", path,
-                         strerror(err));
-    return DIGS_OK;
-}
-
-/* Make tmp durable, rename it over path, make the rename durable. */
-static int publish(const char *tmp, const char *path)
-{
-    DIGS_CHECK(sync_path(tmp, 0));
-    if (rename(tmp, path) != 0)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot rename %s over it (%s)",
-                         path, tmp, strerror(errno));
-    char dir[PATH_LEN];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    return sync_path(dir, 1);
-}
-
 /* Write the whole model to path via path.tmp (contract in model.h).
  * Rank 0 only; the trainer calls it every checkpoint_every iterations and
  * at the end of training. */
@@ -289,7 +257,7 @@ int dikl_model_save(const char *path, const dikl_model_state *s)
         status = digs_h5_fail(tmp, "closing the model file", __FILE__,
                               __LINE__);
     if (status == DIGS_OK)
-        status = publish(tmp, path);
+        status = digs_atomic_publish(tmp, path);
     if (status != DIGS_OK) {
         unlink(tmp);
         return digs_trace(status, __FILE__, __LINE__);

@@ -30,6 +30,8 @@
  * elements use keys 0..B−1 and selection samples DIKL_KEY_SELECT + j. */
 #define DIKL_KEY_TRAIN ((uint64_t)1 << 40)
 #define DIKL_KEY_SELECT ((uint64_t)1 << 41)
+/* `digs sample` (src/driver/cmd_sample.c). */
+#define DIKL_KEY_SAMPLE ((uint64_t)1 << 42)
 /* Substeps (counter word) of the trainer's streams. */
 enum { DIKL_SUB_GENERATOR = 2, DIKL_SUB_SELECT = 3, DIKL_SUB_SCORE = 16 };
 

@@ -40,16 +40,13 @@
 #include "dikl/config.h"
 #include "dikl/model.h"
 #include "dikl/nets.h"
+#include "dikl/trainer.h"
 #include "driver/commands.h"
 #include "driver/report.h"
 #include "io/h5md.h"
 #include "nn/init.h"
 #include "nn/params.h"
 #include "potentials/potential.h"
-
-/* Stream key of `digs sample` (beside DIKL_KEY_TRAIN = 2^40 and
- * DIKL_KEY_SELECT = 2^41 of the trainer). */
-#define DIKL_KEY_SAMPLE ((uint64_t)1 << 42)
 
 enum { DEFAULT_BATCH = 1024, MAX_BATCH = 1 << 20 };
 

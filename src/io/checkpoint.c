@@ -22,6 +22,7 @@
 #include <hdf5.h>
 
 #include "core/status.h"
+#include "io/atomic_file.h"
 #include "io/h5_error.h"
 #include "parallel/comm.h"
 
@@ -276,39 +277,6 @@ static int write_objects(const char *tmp, hid_t file, int rank,
     return status;
 }
 
-/* fsync the file or directory at path. */
-static int sync_path(const char *path, int directory)
-{
-    int fd = open(path, O_RDONLY | (directory ? O_DIRECTORY : 0));
-    if (fd < 0)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot open to sync (%s)", path,
-                         strerror(errno));
-    int err = fsync(fd) != 0 ? errno : 0;
-    close(fd);
-    if (err)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: fsync failed (%s)", path,
-                         strerror(err));
-    return DIGS_OK;
-}
-
-/* Rank 0: make tmp durable, rename it over path, make the rename durable. */
-static int publish(const char *tmp, const char *path)
-{
-    DIGS_CHECK(sync_path(tmp, 0));
-    if (rename(tmp, path) != 0)
-        return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot rename %s over it (%s)",
-                         path, tmp, strerror(errno));
-    char dir[PATH_LEN];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    return sync_path(dir, 1);
-}
-
 /* Write a checkpoint atomically (contract in checkpoint.h).  Collective. */
 int digs_checkpoint_write(MPI_Comm comm, const char *path,
                           const digs_checkpoint *c, const digs_chains *ch)
@@ -343,7 +311,7 @@ int digs_checkpoint_write(MPI_Comm comm, const char *path,
     if (status != DIGS_OK)
         return status;
     if (rank == 0)
-        DIGS_CHECK(publish(tmp, path));
+        DIGS_CHECK(digs_atomic_publish(tmp, path));
     if (MPI_Barrier(comm) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "%s: MPI_Barrier failed", path);
     return DIGS_OK;
