@@ -152,6 +152,35 @@ static int find_line(digs_deck *d, const char *word, int is_section)
     }
 }
 
+/* Line of the header "[section]" anywhere in text, 0 if there is none
+ * (for sections without keys, which inih never reports). */
+static int header_line(const char *text, const char *section)
+{
+    size_t len = strlen(section);
+    int line = 1;
+    for (const char *p = text; *p; line++) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '[') {
+            const char *q = p + 1;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (strncmp(q, section, len) == 0) {
+                q += len;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if (*q == ']')
+                    return line;
+            }
+        }
+        p = strchr(p, '\n');
+        if (!p)
+            break;
+        p++;
+    }
+    return 0;
+}
+
 static int add_section(digs_deck *d, const char *name, int line)
 {
     if (d->n_sections == d->cap_sections) {
@@ -438,11 +467,20 @@ static int lookup(digs_deck *deck, const char *section, const char *key,
                          "(required: %s)?",
                          deck->filename, typo->line, typo->key, section, key,
                          what);
-    if (!dflt)
+    if (!dflt) {
+        /* an empty section is not registered (inih reports keys only):
+         * find its header in the text */
+        int at = s ? s->line : header_line(deck->text, section);
+        if (at > 0)
+            return DIGS_FAIL(DIGS_ERR_INPUT,
+                             "%s:%d: missing required key '%s' in [%s]; "
+                             "expected %s",
+                             deck->filename, at, key, section, what);
         return DIGS_FAIL(DIGS_ERR_INPUT,
-                         "%s:%d: missing required key '%s' in [%s]; expected "
-                         "%s",
-                         deck->filename, s ? s->line : 0, key, section, what);
+                         "%s: missing required key '%s' in [%s] (no such "
+                         "section); expected %s",
+                         deck->filename, key, section, what);
+    }
     *value = dflt;
     *line = 0;
     return DIGS_OK;

@@ -106,6 +106,13 @@ START_TEST(test_missing_required)
 {
     ck_assert_int_eq(read_chains("[run]\n\n"), DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "missing required key 'chains'"));
+    /* an empty section (which inih never reports) is found by its header */
+    ck_assert_int_eq(read_chains("[system]\nx = 1\n\n  [ run ]\n"),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "deck.ini:4: missing"));
+    /* no section at all: no line to name */
+    ck_assert_int_eq(read_chains("[system]\nx = 1\n"), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "(no such section)"));
 }
 END_TEST
 
