@@ -36,7 +36,7 @@
 #include "samplers/sampler.h"
 
 const char digs_usage_run[] =
-    "usage: digs run DECK [--restart] [--quiet] [--trace PREFIX]\n"
+    "usage: digs run DECK [--restart] [--quiet] [--check] [--trace PREFIX]\n"
     "\n"
     "Sample the target of DECK with its method and write the trajectory\n"
     "(H5MD) named in [output] trajectory.  Run it under mpirun to spread\n"
@@ -47,6 +47,8 @@ const char digs_usage_run[] =
     "                   same as [run] restart = yes.  The result equals an\n"
     "                   uninterrupted run bit for bit, on any rank count\n"
     "  --quiet          no progress lines and no summary\n"
+    "  --check          read and validate every key of DECK, then stop\n"
+    "                   (no file is written)\n"
     "  --trace PREFIX   also write every recorded frame as text to\n"
     "                   PREFIX.<rank> (%.17g; for tests and debugging)\n"
     "  --help           this text\n"
@@ -58,6 +60,7 @@ typedef struct run_options {
     const char *trace;
     int quiet;
     int restart;
+    int check;
 } run_options;
 
 /* 0 ok, 1 help printed, 2 usage error (message printed by rank 0). */
@@ -74,6 +77,8 @@ static int parse_options(int argc, char **argv, int rank, run_options *o)
             o->quiet = 1;
         } else if (strcmp(argv[i], "--restart") == 0) {
             o->restart = 1;
+        } else if (strcmp(argv[i], "--check") == 0) {
+            o->check = 1;
         } else if (strcmp(argv[i], "--trace") == 0 && i + 1 < argc) {
             o->trace = argv[++i];
         } else if (argv[i][0] == '-' || o->deck) {
@@ -590,9 +595,17 @@ int digs_cmd_run(int argc, char **argv)
     if (digs_deck_has_section(r.deck, "dikl")
         && !digs_deck_has_key(r.deck, "run", "method")) {
         /* a training deck: [dikl] without a sampling method */
-        int code = digs_run_dikl(comm, r.deck, opt.restart, opt.quiet);
+        int code = digs_run_dikl(comm, r.deck, opt.restart, opt.quiet,
+                                 opt.check);
         digs_deck_destroy(&r.deck);
         return code;
+    }
+    if (opt.check) {
+        int status = digs_report_collective(comm, setup(comm, &r));
+        if (status == DIGS_OK && rank == 0)
+            printf("%s: ok\n", opt.deck);
+        run_state_free(&r);
+        return status == DIGS_OK ? 0 : 1;
     }
     int status = prepare(comm, &r, &opt, 1);
     if (status != DIGS_OK && r.restarted) {

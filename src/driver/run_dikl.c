@@ -66,13 +66,21 @@ static int model_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet)
+int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet,
+                  int check)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
     digs_potential *pot = NULL;
     dikl_trainer *t = NULL;
     int status = digs_report_collective(comm, setup(comm, deck, &pot, &t));
+    if (check) {
+        if (status == DIGS_OK && rank == 0)
+            printf("%s: ok\n", digs_deck_filename(deck));
+        dikl_trainer_destroy(&t);
+        digs_potential_destroy(&pot);
+        return status == DIGS_OK ? 0 : 1;
+    }
     if (status == DIGS_OK && restart) {
         int exists = rank == 0 ? model_exists(t->cfg.model_path) : 0;
         MPI_Bcast(&exists, 1, MPI_INT, 0, comm);

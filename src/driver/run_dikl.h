@@ -1,7 +1,8 @@
 /* `digs run DECK` for a deck with a [dikl] section and no [run] section:
  * train the DiKL sampler (src/dikl/trainer.h), writing the model file
  * [dikl] model every checkpoint_every iterations and at the end.
- * Collective; returns the process exit code. */
+ * With check = 1 only reads and validates the deck.  Collective; returns
+ * the process exit code. */
 #ifndef DIGS_DRIVER_RUN_DIKL_H
 #define DIGS_DRIVER_RUN_DIKL_H
 
@@ -9,6 +10,7 @@
 
 #include "core/deck.h"
 
-int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet);
+int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet,
+                  int check);
 
 #endif
