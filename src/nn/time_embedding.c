@@ -7,6 +7,9 @@
 #include "core/status.h"
 #include "nn/init.h"
 
+enum { NV = 16 / sizeof(nn_real) };
+typedef nn_real vr __attribute__((vector_size(16)));
+
 /* row[0..dim) = [sin(2π ω t), cos(2π ω t)], phases in double. */
 static void embed(const nn_real *omega, int half, double t, nn_real *row)
 {
@@ -68,7 +71,15 @@ void nn_fourier_add(nn_fourier *f, const nn_params *p, const nn_real *t,
             e = tmp;
         }
         nn_real *row = out + (size_t)b * (size_t)dim;
-        for (int k = 0; k < dim; k++)
+        int k = 0;
+        for (; k + NV <= dim; k += NV) {  /* 16-byte vectors */
+            vr r, x;
+            memcpy(&r, row + k, sizeof r);
+            memcpy(&x, e + k, sizeof x);
+            r += x;
+            memcpy(row + k, &r, sizeof r);
+        }
+        for (; k < dim; k++)
             row[k] += e[k];
     }
 }

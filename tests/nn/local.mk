@@ -22,3 +22,13 @@ tests_nn_test_nn_io_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
 tests_nn_test_nn_io_LDADD = $(CHECK_TEST_LIBS)
 TESTS += tests/nn/test_nn_grad tests/nn/test_nn_grad_double \
 	tests/nn/test_nn_egnn tests/nn/test_nn_train tests/nn/test_nn_io
+check_PROGRAMS += tests/nn/test_nn_act_fast
+tests_nn_test_nn_act_fast_SOURCES = tests/nn/test_nn_act_fast.c
+tests_nn_test_nn_act_fast_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
+tests_nn_test_nn_act_fast_LDADD = $(CHECK_TEST_LIBS)
+TESTS += tests/nn/test_nn_act_fast
+check_PROGRAMS += tests/nn/test_nn_egnn_blocks
+tests_nn_test_nn_egnn_blocks_SOURCES = tests/nn/test_nn_egnn_blocks.c
+tests_nn_test_nn_egnn_blocks_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
+tests_nn_test_nn_egnn_blocks_LDADD = $(CHECK_TEST_LIBS)
+TESTS += tests/nn/test_nn_egnn_blocks
