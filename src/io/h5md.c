@@ -36,7 +36,7 @@
  * the disk between two flushes. */
 #include "config.h"
 
-#include "io/h5md.h"
+#include "io/h5md_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -53,9 +53,6 @@
 #include "parallel/comm.h"
 
 enum {
-    MESSAGE_LEN = 1024,
-    CHUNK_MIN = 64 * 1024,      /* bytes: below this, chunk overhead shows */
-    CHUNK_MAX = 1024 * 1024,    /* bytes: HDF5's default chunk cache size */
     N_FIXED_OBS = 2             /* potential_energy, acceptance */
 };
 
@@ -66,54 +63,7 @@ static const size_t MDC_DIRTY_MAX = 32u * 1024 * 1024;
 
 static const char RECORD_GROUP[] = "record_observables";
 
-/* A per-record observable: rank 0 writes its rows; all ranks extend. */
-typedef struct record_series {
-    char *name;
-    int width;
-    hid_t value, step;
-    int64_t rows;          /* rows on disk */
-    int n_buffered;
-    double *buf;           /* [buffer_records][width] */
-    int64_t *steps;        /* [buffer_records] */
-} record_series;
-
-struct digs_h5md {
-    MPI_Comm comm;
-    int rank;
-    int append;                           /* opened by open_append */
-    char *path;
-    int64_t n_chains, first;
-    int n_local, n_particles, spatial_dim, row, buffer_records;
-
-    hid_t file, dxpl;
-    hid_t pos_value, pos_step, pos_time;  /* /particles/<group>/position */
-    hid_t chain_value, sweep_value;       /* i8 frame observables */
-    int n_obs;                            /* f8 frame observables */
-    char **obs_names;
-    hid_t *obs_value;
-    hsize_t chunk_1d;                     /* frames per chunk, 1-D series */
-
-    int started;                          /* first append done */
-    int64_t records_on_disk;
-    int n_buffered;
-    double *xbuf;                         /* [B][n_local][row] */
-    double *obuf;                         /* [n_obs][B][n_local] */
-    int64_t *sweeps;                      /* [B] */
-    double *times;                        /* [B] */
-    int64_t *ibuf;                        /* [B][n_local] scratch */
-    double *tbuf;                         /* [B][n_local] scratch */
-
-    int n_rec;
-    record_series *rec;
-};
-
-/* ---- errors ------------------------------------------------------------ */
-
-/* Make a status collective (src/parallel/comm.h). */
-static int agree(MPI_Comm comm, int status)
-{
-    return digs_comm_agree_message(comm, status);
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 /* Copy rank 0's string to every rank (*out allocated).  Collective. */
 static int bcast_string(MPI_Comm comm, const char *s, char **out)
@@ -136,169 +86,19 @@ static int bcast_string(MPI_Comm comm, const char *s, char **out)
     return DIGS_OK;
 }
 
-/* ---- small HDF5 helpers ---------------------------------------------- */
-
-static void close_id(hid_t *id, herr_t (*closer)(hid_t))
-{
-    if (*id > 0)
-        closer(*id);
-    *id = H5I_INVALID_HID;
-}
-
-/* Attach a variable-length UTF-8 string attribute (h5py reads it as str,
- * which MDAnalysis needs for `unit`).  Collective, same value everywhere. */
-static int set_string_attr(const char *path, hid_t loc, const char *name,
-                           const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t err = type < 0 || space < 0 ? -1 : 0;
-    if (err >= 0)
-        err = H5Tset_size(type, H5T_VARIABLE);
-    if (err >= 0)
-        err = H5Tset_cset(type, H5T_CSET_UTF8);
-    if (err >= 0 &&
-        (attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        err = -1;
-    if (err >= 0)
-        err = H5Awrite(attr, type, &value);
-    int status = err < 0 ? digs_h5_fail(path, "writing a string attribute",
-                                   __FILE__, __LINE__)
-                         : DIGS_OK;
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
-    return status;
-}
-
-/* An array attribute of n native ints. */
-static int set_int_attr(const char *path, hid_t loc, const char *name,
-                        int n, const int *values)
-{
-    hsize_t dims = (hsize_t)n;
-    hid_t space = n > 1 ? H5Screate_simple(1, &dims, NULL)
-                        : H5Screate(H5S_SCALAR);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t err = space < 0 ? -1 : 0;
-    if (err >= 0 && (attr = H5Acreate2(loc, name, H5T_STD_I32LE, space,
-                                       H5P_DEFAULT, H5P_DEFAULT)) < 0)
-        err = -1;
-    if (err >= 0)
-        err = H5Awrite(attr, H5T_NATIVE_INT, values);
-    int status = err < 0 ? digs_h5_fail(path, "writing an integer attribute",
-                                   __FILE__, __LINE__)
-                         : DIGS_OK;
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    return status;
-}
-
-/* An attribute holding n variable-length strings of character set cset
- * (H5T_CSET_ASCII or H5T_CSET_UTF8).  Collective, same values everywhere. */
-static int set_strings_attr(const char *path, hid_t loc, const char *name,
-                            H5T_cset_t cset, int n, const char *const *values)
-{
-    hsize_t dims = (hsize_t)n;
-    hid_t type = H5Tcopy(H5T_C_S1);
-    hid_t space = H5Screate_simple(1, &dims, NULL);
-    hid_t attr = H5I_INVALID_HID;
-    herr_t err = type < 0 || space < 0 ? -1 : H5Tset_size(type, H5T_VARIABLE);
-    if (err >= 0)
-        err = H5Tset_cset(type, cset);
-    if (err >= 0 && (attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT,
-                                       H5P_DEFAULT)) < 0)
-        err = -1;
-    if (err >= 0)
-        err = H5Awrite(attr, type, values);
-    int status = err < 0 ? digs_h5_fail(path, "writing a string-array attribute",
-                                   __FILE__, __LINE__)
-                         : DIGS_OK;
-    close_id(&attr, H5Aclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
-    return status;
-}
-
-/* boundary = ["none", ...] (dim entries), variable-length strings. */
-static int set_boundary_attr(const char *path, hid_t loc, int dim)
-{
-    const char **values = calloc((size_t)dim, sizeof *values);
-    if (!values)
-        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
-    for (int k = 0; k < dim; k++)
-        values[k] = "none";
-    int status = set_strings_attr(path, loc, "boundary", H5T_CSET_ASCII, dim,
-                                  values);
-    free(values);
-    return status;
-}
-
-/* Frames (or rows) per chunk: a chunk should hold one buffered write of
- * all ranks (want_frames), but stay within [CHUNK_MIN, CHUNK_MAX] bytes. */
-static hsize_t chunk_frames(size_t frame_bytes, double want_frames)
-{
-    double bytes = want_frames * (double)frame_bytes;
-    if (bytes < CHUNK_MIN)
-        bytes = CHUNK_MIN;
-    if (bytes > CHUNK_MAX)
-        bytes = CHUNK_MAX;
-    double frames = bytes / (double)frame_bytes;
-    return frames < 1 ? 1 : (hsize_t)frames;
-}
-
-/* Create an extensible dataset [0][tail...] chunked along the first axis.
- * Collective. */
-static int make_series(const char *path, hid_t loc, const char *name,
-                       hid_t type, int ndim, const hsize_t *tail,
-                       hsize_t chunk, hid_t *out)
-{
-    hsize_t dims[3] = {0, 0, 0}, maxdims[3], cdims[3];
-    maxdims[0] = H5S_UNLIMITED;
-    cdims[0] = chunk;
-    for (int k = 1; k < ndim; k++) {
-        dims[k] = maxdims[k] = cdims[k] = tail[k - 1];
-    }
-    hid_t space = H5Screate_simple(ndim, dims, maxdims);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    herr_t err = space < 0 || dcpl < 0 ? -1 : H5Pset_chunk(dcpl, ndim, cdims);
-    if (err >= 0)   /* every element is written: skip fill-value writes */
-        err = H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
-    if (err >= 0 && (*out = H5Dcreate2(loc, name, type, space, H5P_DEFAULT,
-                                       dcpl, H5P_DEFAULT)) < 0)
-        err = -1;
-    int status = err < 0 ? digs_h5_fail(path, "creating a dataset", __FILE__,
-                                   __LINE__)
-                         : DIGS_OK;
-    close_id(&dcpl, H5Pclose);
-    close_id(&space, H5Sclose);
-    return status;
-}
-
-static int valid_name(const char *name)
-{
-    return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0;
-}
-
 /* ---- creation ---------------------------------------------------------- */
 
 /* Local checks of one rank's spec, then a check that the ranks' chain
- * blocks tile 0..n_chains-1 exactly.  Collective (Allgather). */
+ * blocks tile 0..n_chains-1 exactly.  Collective; the status is agreed. */
 static int check_spec(MPI_Comm comm, const digs_h5md_spec *s)
 {
     int status = DIGS_OK;
     if (!s->path || !*s->path)
         status = DIGS_FAIL(DIGS_ERR_INTERNAL, "H5MD writer: no file name");
-    else if (!valid_name(s->group))
+    else if (!h5md_valid_name(s->group))
         status = DIGS_FAIL(DIGS_ERR_INTERNAL,
                            "%s: bad particles group name '%s'", s->path,
                            s->group ? s->group : "(null)");
-    else if (s->n_chains < 1 || s->first_chain < 0 || s->n_local < 0 ||
-             s->first_chain + s->n_local > s->n_chains)
-        status = DIGS_FAIL(DIGS_ERR_INTERNAL,
-                           "%s: bad chain block: first %ld, count %d of %ld "
-                           "chains",
-                           s->path, s->first_chain, s->n_local, s->n_chains);
     else if (s->n_particles < 1 || s->spatial_dim < 1)
         status = DIGS_FAIL(DIGS_ERR_INTERNAL,
                            "%s: bad frame shape %d particles x %d dimensions",
@@ -307,45 +107,9 @@ static int check_spec(MPI_Comm comm, const digs_h5md_spec *s)
         status = DIGS_FAIL(DIGS_ERR_INTERNAL,
                            "%s: buffer_records is %d; expected >= 1", s->path,
                            s->buffer_records);
-
-    int size;
-    MPI_Comm_size(comm, &size);
-    long mine[2] = {status == DIGS_OK ? s->first_chain : -1,
-                    status == DIGS_OK ? s->n_local : 0};
-    long *all = calloc(2 * (size_t)size, sizeof *all);
-    int ok = all != NULL;
-    int all_ok;
-    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
-    if (!all_ok) {
-        free(all);
-        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
-    }
-    MPI_Allgather(mine, 2, MPI_LONG, all, 2, MPI_LONG, comm);
-    if (status == DIGS_OK) {
-        /* rank order need not be chain order: count coverage instead */
-        long covered = 0;
-        for (int r = 0; r < size; r++)
-            covered += all[2 * r + 1];
-        for (int r = 0; r < size && status == DIGS_OK; r++)
-            for (int q = r + 1; q < size; q++) {
-                long a0 = all[2 * r], a1 = a0 + all[2 * r + 1];
-                long b0 = all[2 * q], b1 = b0 + all[2 * q + 1];
-                if (a1 > a0 && b1 > b0 && a0 < b1 && b0 < a1) {
-                    status = DIGS_FAIL(DIGS_ERR_INTERNAL,
-                                       "%s: chain blocks of ranks %d and %d "
-                                       "overlap",
-                                       s->path, r, q);
-                    break;
-                }
-            }
-        if (status == DIGS_OK && covered != s->n_chains)
-            status = DIGS_FAIL(DIGS_ERR_INTERNAL,
-                               "%s: the ranks' chain blocks hold %ld chains; "
-                               "expected %ld",
-                               s->path, covered, s->n_chains);
-    }
-    free(all);
-    return status;
+    return h5md_check_blocks(comm, status, s->path ? s->path : "(null)",
+                             "chain", s->n_chains, s->first_chain,
+                             s->n_local);
 }
 
 /* The directory part of path must exist (checked on rank 0 only). */
@@ -393,25 +157,25 @@ static int write_h5md_group(digs_h5md *h)
         status = digs_h5_fail(h->path, "creating /h5md", __FILE__, __LINE__);
     if (status == DIGS_OK) {
         const int version[2] = {1, 1};
-        status = set_int_attr(h->path, g, "version", 2, version);
+        status = h5md_int_attr(h->path, g, "version", 2, version);
     }
     if (status == DIGS_OK &&
         (creator = H5Gcreate2(g, "creator", H5P_DEFAULT, H5P_DEFAULT,
                               H5P_DEFAULT)) < 0)
         status = digs_h5_fail(h->path, "creating /h5md/creator", __FILE__, __LINE__);
     if (status == DIGS_OK)
-        status = set_string_attr(h->path, creator, "name", PACKAGE_NAME);
+        status = h5md_string_attr(h->path, creator, "name", PACKAGE_NAME);
     if (status == DIGS_OK)
-        status = set_string_attr(h->path, creator, "version", PACKAGE_VERSION);
+        status = h5md_string_attr(h->path, creator, "version", PACKAGE_VERSION);
     if (status == DIGS_OK &&
         (who = H5Gcreate2(g, "author", H5P_DEFAULT, H5P_DEFAULT,
                           H5P_DEFAULT)) < 0)
         status = digs_h5_fail(h->path, "creating /h5md/author", __FILE__, __LINE__);
     if (status == DIGS_OK)
-        status = set_string_attr(h->path, who, "name", author);
-    close_id(&who, H5Gclose);
-    close_id(&creator, H5Gclose);
-    close_id(&g, H5Gclose);
+        status = h5md_string_attr(h->path, who, "name", author);
+    h5md_close_id(&who, H5Gclose);
+    h5md_close_id(&creator, H5Gclose);
+    h5md_close_id(&g, H5Gclose);
     free(author);
     return status;
 }
@@ -425,10 +189,10 @@ static int make_frame_observable(digs_h5md *h, hid_t obs, const char *name,
     if (g < 0)
         return digs_h5_fail(h->path, "creating an observable group", __FILE__,
                        __LINE__);
-    int status = make_series(h->path, g, "value", type, 1, NULL, h->chunk_1d,
-                             value);
+    int status = h5md_make_series(h->path, g, "value", type, 1, NULL,
+                                  h->chunk_1d, value);
     if (status == DIGS_OK && unit)
-        status = set_string_attr(h->path, *value, "unit", unit);
+        status = h5md_string_attr(h->path, *value, "unit", unit);
     if (status == DIGS_OK &&
         (H5Lcreate_hard(h->pos_step, ".", g, "step", H5P_DEFAULT,
                         H5P_DEFAULT) < 0 ||
@@ -456,29 +220,31 @@ static int make_particles(digs_h5md *h, const digs_h5md_spec *s)
         status = digs_h5_fail(h->path, "creating the particles groups", __FILE__,
                          __LINE__);
     if (status == DIGS_OK)
-        status = set_int_attr(h->path, box, "dimension", 1, &s->spatial_dim);
+        status = h5md_int_attr(h->path, box, "dimension", 1, &s->spatial_dim);
     if (status == DIGS_OK)
-        status = set_boundary_attr(h->path, box, s->spatial_dim);
+        status = h5md_boundary_attr(h->path, box, s->spatial_dim);
     double want = (double)s->n_chains * s->buffer_records;
     if (status == DIGS_OK) {
         const hsize_t tail[2] = {(hsize_t)s->n_particles,
                                  (hsize_t)s->spatial_dim};
         size_t frame_bytes = sizeof(double) * (size_t)h->row;
-        status = make_series(h->path, pos, "value", H5T_IEEE_F64LE, 3, tail,
-                             chunk_frames(frame_bytes, want), &h->pos_value);
+        status = h5md_make_series(h->path, pos, "value", H5T_IEEE_F64LE, 3,
+                                  tail, h5md_chunk_frames(frame_bytes, want),
+                                  &h->pos_value);
     }
     if (status == DIGS_OK && s->length_unit)
-        status = set_string_attr(h->path, h->pos_value, "unit", s->length_unit);
+        status = h5md_string_attr(h->path, h->pos_value, "unit",
+                                  s->length_unit);
     if (status == DIGS_OK)
-        status = make_series(h->path, pos, "step", H5T_STD_I64LE, 1, NULL,
-                             h->chunk_1d, &h->pos_step);
+        status = h5md_make_series(h->path, pos, "step", H5T_STD_I64LE, 1,
+                                  NULL, h->chunk_1d, &h->pos_step);
     if (status == DIGS_OK)
-        status = make_series(h->path, pos, "time", H5T_IEEE_F64LE, 1, NULL,
-                             h->chunk_1d, &h->pos_time);
-    close_id(&pos, H5Gclose);
-    close_id(&box, H5Gclose);
-    close_id(&g, H5Gclose);
-    close_id(&parts, H5Gclose);
+        status = h5md_make_series(h->path, pos, "time", H5T_IEEE_F64LE, 1,
+                                  NULL, h->chunk_1d, &h->pos_time);
+    h5md_close_id(&pos, H5Gclose);
+    h5md_close_id(&box, H5Gclose);
+    h5md_close_id(&g, H5Gclose);
+    h5md_close_id(&parts, H5Gclose);
     return status;
 }
 
@@ -547,7 +313,7 @@ static int make_fapl(digs_h5md *h, hid_t *out)
         err = H5Pset_mdc_config(fapl, &mdc);
     }
     if (err < 0) {
-        close_id(&fapl, H5Pclose);
+        h5md_close_id(&fapl, H5Pclose);
         return digs_h5_fail(h->path, "setting up MPI-IO file access", __FILE__,
                        __LINE__);
     }
@@ -575,8 +341,8 @@ static int open_file(digs_h5md *h, const digs_h5md_spec *s)
     if (status == DIGS_OK &&
         (h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
         status = open_failed(h->path, "create trajectory file");
-    close_id(&fcpl, H5Pclose);
-    close_id(&fapl, H5Pclose);
+    h5md_close_id(&fcpl, H5Pclose);
+    h5md_close_id(&fapl, H5Pclose);
     return status;
 }
 
@@ -587,14 +353,14 @@ static int set_transfer(digs_h5md *h, const digs_h5md_spec *s)
     H5_TRY(h->path, h->dxpl, "creating a transfer property list");
     H5_TRY(h->path, H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE),
            "requesting collective MPI-IO");
-    h->chunk_1d = chunk_frames(sizeof(int64_t),
-                               (double)s->n_chains * s->buffer_records);
+    h->chunk_1d = h5md_chunk_frames(sizeof(int64_t),
+                                    (double)s->n_chains * s->buffer_records);
     return DIGS_OK;
 }
 
 static int build(digs_h5md *h, const digs_h5md_spec *s)
 {
-    DIGS_CHECK(agree(h->comm, open_file(h, s)));
+    DIGS_CHECK(h5md_agree(h->comm, open_file(h, s)));
     DIGS_CHECK(set_transfer(h, s));
     DIGS_CHECK(write_h5md_group(h));
     DIGS_CHECK(make_particles(h, s));
@@ -609,33 +375,35 @@ static int destroy(digs_h5md *h)
 {
     if (!h)
         return DIGS_OK;
+    h5md_free_groups(h);
     for (int k = 0; k < h->n_rec; k++) {
         record_series *r = &h->rec[k];
-        close_id(&r->value, H5Dclose);
-        close_id(&r->step, H5Dclose);
+        h5md_close_id(&r->value, H5Dclose);
+        h5md_close_id(&r->step, H5Dclose);
         free(r->name);
         free(r->buf);
         free(r->steps);
     }
     free(h->rec);
     for (int k = 0; k < h->n_obs; k++) {
-        close_id(&h->obs_value[k], H5Dclose);
+        h5md_close_id(&h->obs_value[k], H5Dclose);
         free(h->obs_names[k]);
     }
     free(h->obs_value);
     free(h->obs_names);
-    close_id(&h->chain_value, H5Dclose);
-    close_id(&h->sweep_value, H5Dclose);
-    close_id(&h->pos_value, H5Dclose);
-    close_id(&h->pos_step, H5Dclose);
-    close_id(&h->pos_time, H5Dclose);
-    close_id(&h->dxpl, H5Pclose);
+    h5md_close_id(&h->chain_value, H5Dclose);
+    h5md_close_id(&h->sweep_value, H5Dclose);
+    h5md_close_id(&h->pos_value, H5Dclose);
+    h5md_close_id(&h->pos_step, H5Dclose);
+    h5md_close_id(&h->pos_time, H5Dclose);
+    h5md_close_id(&h->dxpl, H5Pclose);
     int status = DIGS_OK;
     if (h->file > 0 && H5Fclose(h->file) < 0)
         status = digs_h5_fail(h->path, "closing the file", __FILE__, __LINE__);
     if (h->comm != MPI_COMM_NULL)
         MPI_Comm_free(&h->comm);
     free(h->path);
+    free(h->group);
     free(h->xbuf);
     free(h->obuf);
     free(h->sweeps);
@@ -650,7 +418,8 @@ static int destroy(digs_h5md *h)
 static int alloc_handle(digs_h5md *h, const digs_h5md_spec *s)
 {
     h->path = strdup(s->path);
-    if (!h->path)
+    h->group = strdup(s->group);
+    if (!h->path || !h->group)
         return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
     h->n_chains = s->n_chains;
     h->first = s->first_chain;
@@ -690,7 +459,7 @@ static int new_handle(MPI_Comm comm, const digs_h5md_spec *spec,
     }
     if (status == DIGS_OK)
         status = alloc_handle(h, spec);
-    status = agree(comm, status);
+    status = h5md_agree(comm, status);
     if (status != DIGS_OK) {
         destroy(h);
         return digs_trace(status, __FILE__, __LINE__);
@@ -713,11 +482,12 @@ int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rank;
     MPI_Comm_rank(comm, &rank);
-    DIGS_CHECK(agree(comm, check_spec(comm, spec)));
-    DIGS_CHECK(agree(comm, rank == 0 ? check_directory(spec->path) : DIGS_OK));
+    DIGS_CHECK(h5md_agree(comm, check_spec(comm, spec)));
+    DIGS_CHECK(h5md_agree(comm, rank == 0 ? check_directory(spec->path)
+                                          : DIGS_OK));
     digs_h5md *h;
     DIGS_CHECK(new_handle(comm, spec, &h));
-    int status = agree(comm, build(h, spec));
+    int status = h5md_agree(comm, build(h, spec));
     if (status != DIGS_OK) {
         destroy(h);
         return digs_trace(status, __FILE__, __LINE__);
@@ -728,58 +498,14 @@ int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
 
 /* ---- continuing a file ------------------------------------------------------ */
 
-static int extend(const char *path, hid_t dset, hsize_t first_axis);
-
-/* Open the dataset at absolute path `object`, check that it has ndim axes
- * whose trailing ndim-1 lengths are tail (NULL: any) and that it holds at
- * least `keep` rows; if cut, cut it to `keep` rows.  Collective. */
-static int reopen_series(digs_h5md *h, const char *object, int ndim,
-                         const hsize_t *tail, hsize_t keep, int cut,
-                         hid_t *out)
-{
-    *out = H5Dopen2(h->file, object, H5P_DEFAULT);
-    if (*out < 0) {
-        H5Eclear2(H5E_DEFAULT);
-        return DIGS_FAIL(DIGS_ERR_INPUT,
-                         "%s: no dataset %s (not a digs trajectory of this "
-                         "deck?)",
-                         h->path, object);
-    }
-    hid_t space = H5Dget_space(*out);
-    H5_TRY(h->path, space, "getting a dataspace");
-    hsize_t dims[3] = {0, 0, 0};
-    int nd = H5Sget_simple_extent_ndims(space);
-    if (nd >= 1 && nd <= 3)
-        H5Sget_simple_extent_dims(space, dims, NULL);
-    H5Sclose(space);
-    int ok = nd == ndim;
-    for (int k = 1; ok && tail && k < ndim; k++)
-        ok = dims[k] == tail[k - 1];
-    if (!ok)
-        return DIGS_FAIL(DIGS_ERR_INPUT,
-                         "%s: %s has %d axes [%llu, %llu, ...]; expected %d "
-                         "axes [rows, %llu, %llu]",
-                         h->path, object, nd, (unsigned long long)dims[0],
-                         (unsigned long long)dims[1], ndim,
-                         (unsigned long long)(tail && ndim > 1 ? tail[0] : 0),
-                         (unsigned long long)(tail && ndim > 2 ? tail[1] : 0));
-    if (dims[0] < keep)
-        return DIGS_FAIL(DIGS_ERR_INPUT,
-                         "%s: %s holds %llu rows; expected at least %llu (is "
-                         "the file older than the checkpoint?)",
-                         h->path, object, (unsigned long long)dims[0],
-                         (unsigned long long)keep);
-    if (cut && dims[0] > keep)
-        DIGS_CHECK(extend(h->path, *out, keep));
-    return DIGS_OK;
-}
-
-/* reopen_series for a per-frame dataset: keep records_on_disk records. */
+/* Reopen a per-frame dataset of the main group, checking that it holds
+ * records_on_disk records (cut: and cutting it to them). */
 static int reopen_frames(digs_h5md *h, const char *object, int ndim,
                          const hsize_t *tail, int cut, hid_t *out)
 {
     hsize_t frames = (hsize_t)(h->records_on_disk * h->n_chains);
-    return reopen_series(h, object, ndim, tail, frames, cut, out);
+    return h5md_reopen_series(h->path, h->file, object, ndim, tail, frames,
+                              cut, out, NULL);
 }
 
 /* A new, zeroed entry at the end of h->rec (NULL: out of memory). */
@@ -797,9 +523,11 @@ static int reopen_record(digs_h5md *h, const char *name, int64_t rows)
         return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
     char object[512];
     snprintf(object, sizeof object, "/%s/%s/value", RECORD_GROUP, name);
-    DIGS_CHECK(reopen_series(h, object, 2, NULL, (hsize_t)rows, 0, &s->value));
+    DIGS_CHECK(h5md_reopen_series(h->path, h->file, object, 2, NULL,
+                                  (hsize_t)rows, 0, &s->value, NULL));
     snprintf(object, sizeof object, "/%s/%s/step", RECORD_GROUP, name);
-    DIGS_CHECK(reopen_series(h, object, 1, NULL, (hsize_t)rows, 0, &s->step));
+    DIGS_CHECK(h5md_reopen_series(h->path, h->file, object, 1, NULL,
+                                  (hsize_t)rows, 0, &s->step, NULL));
     hid_t space = H5Dget_space(s->value);
     H5_TRY(h->path, space, "getting a dataspace");
     hsize_t dims[2];
@@ -812,26 +540,6 @@ static int reopen_record(digs_h5md *h, const char *name, int64_t rows)
     return DIGS_OK;
 }
 
-typedef struct name_list {
-    int n;
-    char **names;
-} name_list;
-
-/* H5Literate callback: collect the link names of a group. */
-static herr_t collect_name(hid_t group, const char *name,
-                           const H5L_info_t *info, void *data)
-{
-    name_list *l = data;
-    char **grown = realloc(l->names, (size_t)(l->n + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    l->names = grown;
-    if (!(l->names[l->n] = strdup(name)))
-        return -1;
-    l->n++;
-    return 0;
-}
-
 /* Reopen every per-record series in the file (in name order), keeping
  * the rows `keep` lists for it (0 if it is not listed). */
 static int reopen_records(digs_h5md *h, const digs_h5md_extent *keep)
@@ -840,35 +548,29 @@ static int reopen_records(digs_h5md *h, const digs_h5md_extent *keep)
     H5_TRY(h->path, exists, "looking up the per-record group");
     if (!exists)
         return DIGS_OK;
-    hid_t g = H5Gopen2(h->file, RECORD_GROUP, H5P_DEFAULT);
-    H5_TRY(h->path, g, "opening the per-record group");
-    name_list list = {0, NULL};
-    hsize_t at = 0;
-    herr_t err = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &at, collect_name,
-                             &list);
-    H5Gclose(g);
-    int status = err < 0 ? digs_h5_fail(h->path, "listing the per-record series",
-                                   __FILE__, __LINE__)
-                         : DIGS_OK;
-    for (int k = 0; k < list.n && status == DIGS_OK; k++) {
+    char **names;
+    int n;
+    DIGS_CHECK(h5md_list_group(h->path, h->file, RECORD_GROUP, &names, &n));
+    int status = DIGS_OK;
+    for (int k = 0; k < n && status == DIGS_OK; k++) {
         int64_t rows = 0;
         for (int j = 0; j < keep->n_series; j++)
-            if (!strcmp(keep->series[j], list.names[k]))
+            if (!strcmp(keep->series[j], names[k]))
                 rows = keep->rows[j];
-        status = reopen_record(h, list.names[k], rows);
+        status = reopen_record(h, names[k], rows);
     }
     for (int k = 0; k < keep->n_series && status == DIGS_OK; k++) {
         int found = 0;
-        for (int j = 0; j < list.n; j++)
-            found |= !strcmp(keep->series[k], list.names[j]);
+        for (int j = 0; j < n; j++)
+            found |= !strcmp(keep->series[k], names[j]);
         if (!found && keep->rows[k] > 0)
             status = DIGS_FAIL(DIGS_ERR_INPUT,
                                "%s: no series /%s/%s to continue", h->path,
                                RECORD_GROUP, keep->series[k]);
     }
-    for (int k = 0; k < list.n; k++)
-        free(list.names[k]);
-    free(list.names);
+    for (int k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
     return status;
 }
 
@@ -880,7 +582,7 @@ static int reopen(digs_h5md *h, const digs_h5md_spec *s,
     hid_t fapl = H5I_INVALID_HID;
     DIGS_CHECK(make_fapl(h, &fapl));
     h->file = H5Fopen(h->path, H5F_ACC_RDWR, fapl);
-    close_id(&fapl, H5Pclose);
+    h5md_close_id(&fapl, H5Pclose);
     if (h->file < 0)
         return open_failed(h->path, "open the trajectory to continue it");
     DIGS_CHECK(set_transfer(h, s));
@@ -909,17 +611,21 @@ static int reopen(digs_h5md *h, const digs_h5md_spec *s,
         DIGS_CHECK(reopen_frames(h, object, 1, NULL, 0, &h->obs_value[k]));
     }
     DIGS_CHECK(reopen_records(h, keep));
+    DIGS_CHECK(h5md_reopen_groups(h, keep));
 
+    /* every check passed: cut */
     hsize_t frames = (hsize_t)(keep->records * h->n_chains);
     hid_t per_frame[] = {h->pos_value, h->pos_step, h->pos_time,
                          h->chain_value, h->sweep_value, h->obs_value[0],
                          h->obs_value[1]};
     for (size_t k = 0; k < sizeof per_frame / sizeof per_frame[0]; k++)
-        DIGS_CHECK(extend(h->path, per_frame[k], frames));
+        DIGS_CHECK(h5md_extend(h->path, per_frame[k], frames));
     for (int k = 0; k < h->n_rec; k++) {
-        DIGS_CHECK(extend(h->path, h->rec[k].value, (hsize_t)h->rec[k].rows));
-        DIGS_CHECK(extend(h->path, h->rec[k].step, (hsize_t)h->rec[k].rows));
+        hsize_t rows = (hsize_t)h->rec[k].rows;
+        DIGS_CHECK(h5md_extend(h->path, h->rec[k].value, rows));
+        DIGS_CHECK(h5md_extend(h->path, h->rec[k].step, rows));
     }
+    DIGS_CHECK(h5md_cut_groups(h));
     /* a cut rewrites the edge chunk through HDF5's chunk cache, and raw
      * data writes bypass that cache in parallel: write the cut chunks now,
      * before new frames go to them (and make the cut the on-disk state) */
@@ -936,23 +642,25 @@ int digs_h5md_open_append(digs_h5md **out, MPI_Comm comm,
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     int rank;
     MPI_Comm_rank(comm, &rank);
-    int status = DIGS_OK;
-    if (!keep || keep->records < 0 || keep->n_series < 0 ||
-        (keep->n_series > 0 && (!keep->series || !keep->rows)))
+    int status = check_spec(comm, spec);
+    if (status == DIGS_OK &&
+        (!keep || keep->records < 0 || keep->n_series < 0 ||
+         (keep->n_series > 0 && (!keep->series || !keep->rows)) ||
+         keep->n_groups < 0 ||
+         (keep->n_groups > 0 && (!keep->groups || !keep->group_records))))
         status = DIGS_FAIL(DIGS_ERR_INTERNAL, "%s: bad extent to continue",
-                           spec->path ? spec->path : "(null)");
-    DIGS_CHECK(agree(comm, status == DIGS_OK ? check_spec(comm, spec)
-                                             : status));
+                           spec->path);
+    DIGS_CHECK(h5md_agree(comm, status));
     struct stat st;
     if (rank == 0 && stat(spec->path, &st) != 0)
         status = DIGS_FAIL(DIGS_ERR_IO,
                            "%s: the trajectory to continue does not exist",
                            spec->path);
-    DIGS_CHECK(agree(comm, status));
+    DIGS_CHECK(h5md_agree(comm, status));
     digs_h5md *h;
     DIGS_CHECK(new_handle(comm, spec, &h));
     h->append = 1;
-    status = agree(comm, reopen(h, spec, keep));
+    status = h5md_agree(comm, reopen(h, spec, keep));
     if (status != DIGS_OK) {
         destroy(h);
         return digs_trace(status, __FILE__, __LINE__);
@@ -970,7 +678,7 @@ int digs_h5md_open_append(digs_h5md **out, MPI_Comm comm,
 int digs_h5md_set_parameter(digs_h5md *h, const char *name,
                             const char *value)
 {
-    if (!valid_name(name) || !value)
+    if (!h5md_valid_name(name) || !value)
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "%s: bad parameter name '%s' or value", h->path,
                          name ? name : "(null)");
@@ -1002,10 +710,10 @@ int digs_h5md_set_parameter(digs_h5md *h, const char *name,
     if (status == DIGS_OK &&
         H5Dwrite(dset, type, space, space, h->dxpl, len ? text : "") < 0)
         status = digs_h5_fail(h->path, "writing a parameter", __FILE__, __LINE__);
-    close_id(&dset, H5Dclose);
-    close_id(&space, H5Sclose);
-    close_id(&type, H5Tclose);
-    close_id(&params, H5Gclose);
+    h5md_close_id(&dset, H5Dclose);
+    h5md_close_id(&space, H5Sclose);
+    h5md_close_id(&type, H5Tclose);
+    h5md_close_id(&params, H5Gclose);
     free(text);
     return status;
 }
@@ -1019,7 +727,7 @@ int digs_h5md_add_frame_observable(digs_h5md *h, const char *name)
                          "%s: frame observable '%s' declared after the first "
                          "record",
                          h->path, name ? name : "(null)");
-    if (!valid_name(name) || !strcmp(name, "chain_id") ||
+    if (!h5md_valid_name(name) || !strcmp(name, "chain_id") ||
         !strcmp(name, "sweep"))
         return DIGS_FAIL(DIGS_ERR_INTERNAL, "%s: bad observable name '%s'",
                          h->path, name ? name : "(null)");
@@ -1077,53 +785,9 @@ int digs_h5md_add_frame_observable(digs_h5md *h, const char *name)
 static int write_frames(digs_h5md *h, hid_t dset, hid_t memtype,
                         const void *buf, int K)
 {
-    hid_t fspace = H5Dget_space(dset);
-    H5_TRY(h->path, fspace, "getting a dataspace");
-    int ndim = H5Sget_simple_extent_ndims(fspace);
-    hsize_t dims[3], start[3] = {0, 0, 0}, stride[3] = {1, 1, 1};
-    hsize_t count[3] = {1, 1, 1}, block[3];
-    H5Sget_simple_extent_dims(fspace, dims, NULL);
-    hsize_t per_frame = 1;
-    for (int k = 1; k < ndim; k++) {
-        block[k] = dims[k];
-        per_frame *= dims[k];
-    }
-    start[0] = (hsize_t)(h->records_on_disk * h->n_chains + h->first);
-    stride[0] = (hsize_t)h->n_chains;
-    count[0] = (hsize_t)K;
-    block[0] = (hsize_t)h->n_local;
-    hsize_t n_mem = (hsize_t)K * (hsize_t)h->n_local * per_frame;
-    hid_t mspace = H5Screate_simple(1, n_mem ? &n_mem : (hsize_t[]){1}, NULL);
-    herr_t err = mspace < 0 ? -1 : 0;
-    if (err >= 0 && h->n_local > 0)
-        err = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, stride,
-                                  count, block);
-    else if (err >= 0) {
-        err = H5Sselect_none(fspace);
-        if (err >= 0)
-            err = H5Sselect_none(mspace);
-    }
-    if (err >= 0)
-        err = H5Dwrite(dset, memtype, mspace, fspace, h->dxpl, buf);
-    int status = err < 0 ? digs_h5_fail(h->path, "writing frames", __FILE__,
-                                   __LINE__)
-                         : DIGS_OK;
-    close_id(&mspace, H5Sclose);
-    close_id(&fspace, H5Sclose);
-    return status;
-}
-
-static int extend(const char *path, hid_t dset, hsize_t first_axis)
-{
-    hid_t space = H5Dget_space(dset);
-    H5_TRY(path, space, "getting a dataspace");
-    hsize_t dims[3];
-    int ndim = H5Sget_simple_extent_dims(space, dims, NULL);
-    H5Sclose(space);
-    H5_TRY(path, ndim, "reading a dataset shape");
-    dims[0] = first_axis;
-    H5_TRY(path, H5Dset_extent(dset, dims), "extending a dataset");
-    return DIGS_OK;
+    return h5md_write_block(h->path, dset, h->dxpl, memtype, buf, K,
+                            h->records_on_disk, h->n_chains, h->first,
+                            h->n_local);
 }
 
 /* Write every buffered record.  Collective. */
@@ -1134,13 +798,13 @@ static int write_buffered(digs_h5md *h)
         return DIGS_OK;
     hsize_t frames = (hsize_t)((h->records_on_disk + K) * h->n_chains);
     /* observables' step/time are links to position's: extend once */
-    DIGS_CHECK(extend(h->path, h->pos_value, frames));
-    DIGS_CHECK(extend(h->path, h->pos_step, frames));
-    DIGS_CHECK(extend(h->path, h->pos_time, frames));
-    DIGS_CHECK(extend(h->path, h->chain_value, frames));
-    DIGS_CHECK(extend(h->path, h->sweep_value, frames));
+    DIGS_CHECK(h5md_extend(h->path, h->pos_value, frames));
+    DIGS_CHECK(h5md_extend(h->path, h->pos_step, frames));
+    DIGS_CHECK(h5md_extend(h->path, h->pos_time, frames));
+    DIGS_CHECK(h5md_extend(h->path, h->chain_value, frames));
+    DIGS_CHECK(h5md_extend(h->path, h->sweep_value, frames));
     for (int k = 0; k < h->n_obs; k++)
-        DIGS_CHECK(extend(h->path, h->obs_value[k], frames));
+        DIGS_CHECK(h5md_extend(h->path, h->obs_value[k], frames));
 
     DIGS_CHECK(write_frames(h, h->pos_value, H5T_NATIVE_DOUBLE, h->xbuf, K));
     for (int r = 0; r < K; r++)
@@ -1211,8 +875,8 @@ static int write_rows(digs_h5md *h, record_series *s)
     if (K == 0)
         return DIGS_OK;
     hsize_t rows = (hsize_t)(s->rows + K);
-    DIGS_CHECK(extend(h->path, s->value, rows));
-    DIGS_CHECK(extend(h->path, s->step, rows));
+    DIGS_CHECK(h5md_extend(h->path, s->value, rows));
+    DIGS_CHECK(h5md_extend(h->path, s->step, rows));
     hid_t sets[2] = {s->value, s->step};
     hid_t types[2] = {H5T_NATIVE_DOUBLE, H5T_NATIVE_INT64};
     const void *bufs[2] = {s->buf, s->steps};
@@ -1233,8 +897,8 @@ static int write_rows(digs_h5md *h, record_series *s)
         if (err >= 0)
             err = H5Dwrite(sets[d], types[d], mspace, fspace, h->dxpl,
                            bufs[d]);
-        close_id(&mspace, H5Sclose);
-        close_id(&fspace, H5Sclose);
+        h5md_close_id(&mspace, H5Sclose);
+        h5md_close_id(&fspace, H5Sclose);
         if (err < 0)
             return digs_h5_fail(h->path, "writing a per-record observable",
                            __FILE__, __LINE__);
@@ -1265,14 +929,14 @@ static int make_record_series(digs_h5md *h, const char *name, int width,
     H5Gclose(top);
     H5_TRY(h->path, g, "creating a per-record observable");
     const hsize_t tail[1] = {(hsize_t)width};
-    int status = make_series(h->path, g, "value", H5T_IEEE_F64LE, 2, tail,
-                             chunk_frames(sizeof(double) * width,
-                                          h->buffer_records),
-                             &s->value);
+    int status = h5md_make_series(
+        h->path, g, "value", H5T_IEEE_F64LE, 2, tail,
+        h5md_chunk_frames(sizeof(double) * width, h->buffer_records),
+        &s->value);
     if (status == DIGS_OK)
-        status = make_series(h->path, g, "step", H5T_STD_I64LE, 1, NULL,
-                             chunk_frames(sizeof(int64_t), h->buffer_records),
-                             &s->step);
+        status = h5md_make_series(
+            h->path, g, "step", H5T_STD_I64LE, 1, NULL,
+            h5md_chunk_frames(sizeof(int64_t), h->buffer_records), &s->step);
     H5Gclose(g);
     return status;
 }
@@ -1302,7 +966,7 @@ static record_series *find_series(digs_h5md *h, const char *name)
 int digs_h5md_declare_record(digs_h5md *h, const char *name, int width,
                              const char *const *columns)
 {
-    if (!valid_name(name) || width < 1)
+    if (!h5md_valid_name(name) || width < 1)
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "%s: bad per-record observable '%s' (width %d)",
                          h->path, name ? name : "(null)", width);
@@ -1322,8 +986,8 @@ int digs_h5md_declare_record(digs_h5md *h, const char *name, int width,
         return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
     DIGS_CHECK(make_record_series(h, name, width, s));
     if (columns)
-        DIGS_CHECK(set_strings_attr(h->path, s->value, "columns",
-                                    H5T_CSET_UTF8, width, columns));
+        DIGS_CHECK(h5md_strings_attr(h->path, s->value, "columns",
+                                     H5T_CSET_UTF8, width, columns));
     return DIGS_OK;
 }
 
@@ -1348,7 +1012,7 @@ int64_t digs_h5md_series_rows(const digs_h5md *h, int k)
 int digs_h5md_append_record(digs_h5md *h, const char *name, int64_t sweep,
                             int width, const double *values)
 {
-    if (!valid_name(name) || width < 1 || !values)
+    if (!h5md_valid_name(name) || width < 1 || !values)
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "%s: bad per-record observable '%s' (width %d)",
                          h->path, name ? name : "(null)", width);
@@ -1377,6 +1041,7 @@ static int write_all(digs_h5md *h)
     DIGS_CHECK(write_buffered(h));
     for (int k = 0; k < h->n_rec; k++)
         DIGS_CHECK(write_rows(h, &h->rec[k]));
+    DIGS_CHECK(h5md_write_groups(h));
     return DIGS_OK;
 }
 

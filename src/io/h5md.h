@@ -26,16 +26,37 @@
  *                            frame index and fails on shorter series.
  *   /parameters/<name>       scalar fixed-length UTF-8 strings: deck (the
  *                            input text, verbatim), program, potential, ...
+ *   /particles/<g>/          an added group (digs_h5md_add_group, e.g.
+ *                            "generator": the DiKL sample sets), with its
+ *                            own record count; attribute frames_per_record
+ *                            (i8, N), box as above,
+ *     position/{step, time, value}  value [records*N][n_particles]
+ *                            [spatial_dim] f8, step i8 (e.g. the trainer
+ *                            iteration), time f8 (the caller's, e.g. wall
+ *                            seconds): record r, frame i is row r*N + i;
+ *     potential_energy/{value, step, time}  value [records*N] f8 (unit =
+ *                            energy_unit); step and time are hard links to
+ *                            position's.
+ *                            The energies are an element of the group, not
+ *                            /observables/<g>/: MDAnalysis 2.4 reads
+ *                            /observables/<key>/value at each frame of the
+ *                            first particles group and fails on a subgroup
+ *                            without `value` (tests/io/test_h5md_group.sh
+ *                            shows it).  MDAnalysis reads only the first
+ *                            group of /particles in name order, so <g> must
+ *                            sort after the main group (checked).
  * String attributes are variable-length UTF-8 (h5py returns str, which
  * MDAnalysis needs for `unit`); no time unit is written, so MDAnalysis
  * must open the file with convert_units=False (tests/io/check_h5md.py).
  *
  * Frames are ordered record-major: record r of global chain c is frame
- * r * n_chains + c.  Each rank writes its own block of chains as one
+ * r * n_chains + c (of an added group: frame i of record r is row
+ * r * N + i).  Each rank writes its own block of chains (frames) as one
  * strided hyperslab per buffered write; nothing is gathered to rank 0.
  * Chunks hold one buffered write of all ranks, clamped to 64 KiB-1 MiB.
  *
- * Crash safety (doc/checkpoint.md): the file is created without reuse of
+ * Crash safety (doc/checkpoint.md), for the main and the added groups
+ * alike: the file is created without reuse of
  * freed file space and its metadata cache never writes metadata except in
  * digs_h5md_flush and digs_h5md_close, so the bytes on disk always
  * describe the file as of the last flush: a process killed between two
@@ -76,13 +97,19 @@ int digs_h5md_create(digs_h5md **out, MPI_Comm comm,
                      const digs_h5md_spec *spec);
 
 /* How much of an existing file to keep when continuing it: the first
- * `records` records of every per-frame dataset and the first rows[k] rows
- * of /record_observables/<series[k]> (a series not listed keeps 0 rows). */
+ * `records` records of every per-frame dataset of the main group, the
+ * first rows[k] rows of /record_observables/<series[k]> (a series not
+ * listed keeps 0 rows) and the first group_records[k] records of the added
+ * particles group groups[k] (digs_h5md_add_group; a group not listed keeps
+ * 0 records).  Callers that predate added groups leave n_groups = 0. */
 typedef struct digs_h5md_extent {
     int64_t records;
     int n_series;
     const char *const *series;
     const int64_t *rows;
+    int n_groups;
+    const char *const *groups;
+    const int64_t *group_records;
 } digs_h5md_extent;
 
 /* Open an existing file written by digs_h5md_create with the same spec
@@ -90,7 +117,9 @@ typedef struct digs_h5md_extent {
  * may differ), cut every series back to `keep` (H5Dset_extent), flush,
  * and continue appending after it.  Every /record_observables/<name>
  * already in the file is reopened (its width is kept); declared frame
- * observables must be declared again, in the same order.  Parameters set
+ * observables must be declared again, in the same order.  Every added
+ * particles group in the file is reopened and cut too; call
+ * digs_h5md_add_group again to append to it.  Parameters set
  * with digs_h5md_set_parameter replace the stored ones.  Collective; fails
  * with the same code on every rank and *out = NULL: DIGS_ERR_IO if the
  * file is missing or HDF5 cannot open it, DIGS_ERR_INPUT naming the
@@ -135,6 +164,58 @@ int digs_h5md_append_record(digs_h5md *h, const char *name, int64_t sweep,
  * series' first digs_h5md_append_record. */
 int digs_h5md_declare_record(digs_h5md *h, const char *name, int width,
                              const char *const *columns);
+
+/* ---- additional particles groups (e.g. "generator") ------------------- */
+
+typedef struct digs_h5md_group digs_h5md_group;
+
+typedef struct digs_h5md_group_spec {
+    const char *name;       /* particles group; must sort after the main
+                               group's name (strcmp), see the layout above */
+    long n_frames;          /* frames per record (e.g. the sample-set size) */
+    long first_frame;       /* this rank's first frame of a record */
+    int n_local;            /* this rank's frames per record (may be 0) */
+    int n_particles;        /* >= 1 (non-particle targets: 1) */
+    int spatial_dim;
+    const char *length_unit; /* as in digs_h5md_spec; NULL: none */
+    const char *energy_unit;
+    int buffer_records;     /* records held in memory before a write */
+} digs_h5md_group_spec;
+
+/* Add the particles group g->name to an open file, or, in a file opened
+ * with digs_h5md_open_append, take up the group of that name reopened
+ * there (its frames per record and frame shape must match g; its records
+ * were cut to the extent), or create it if the file lacks it.  The ranks'
+ * blocks [first_frame, first_frame + n_local) must tile 0..n_frames-1
+ * (e.g. n_local = n_frames on rank 0 and 0 elsewhere).  *out is owned by
+ * h (freed by digs_h5md_close).  Collective, any time before close; fails
+ * with the same code on every rank and *out = NULL: DIGS_ERR_INTERNAL for
+ * a bad spec, a name that does not sort after the main group's, or a
+ * group added twice; DIGS_ERR_INPUT for a reopened group of another shape
+ * or a /particles/<name> that digs_h5md_add_group did not write. */
+int digs_h5md_add_group(digs_h5md *h, const digs_h5md_group_spec *g,
+                        digs_h5md_group **out);
+
+/* Append one record to g: this rank's n_local frames x [n_local]
+ * [n_particles*spatial_dim] and their energies [n_local] (NULL allowed
+ * when n_local = 0).  step (e.g. the trainer iteration) and time (e.g.
+ * wall seconds) must be the same on every rank.  Independent of the main
+ * group's records.  Collective over the file's communicator; writes every
+ * buffer_records records, everything by digs_h5md_flush and close. */
+int digs_h5md_group_append(digs_h5md_group *g, int64_t step, double time,
+                           const double *x, const double *energy);
+
+/* Records of g appended so far (written or buffered).  Local. */
+int64_t digs_h5md_group_records(const digs_h5md_group *g);
+
+/* The group's name.  Local. */
+const char *digs_h5md_group_name(const digs_h5md_group *g);
+
+/* Added groups known to the writer (created, or reopened by open_append
+ * whether or not taken up again), e.g. to store their record counts in a
+ * checkpoint: their count and group k (NULL if out of range).  Local. */
+int digs_h5md_n_groups(const digs_h5md *h);
+digs_h5md_group *digs_h5md_group_at(const digs_h5md *h, int k);
 
 /* Write buffered records and flush the file to disk: afterwards the file
  * on disk is complete and consistent up to this point, and stays so until

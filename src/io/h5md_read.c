@@ -209,13 +209,12 @@ int digs_h5md_read_positions(const digs_h5md_reader *r, const char *group,
     return status;
 }
 
-int digs_h5md_read_observable(const digs_h5md_reader *r, const char *name,
-                              long *n, double **values)
+/* The dataset at `object`: one number per frame, into a new array. */
+static int read_per_frame(const digs_h5md_reader *r, const char *object,
+                          long *n, double **values)
 {
     *values = NULL;
     *n = 0;
-    char object[OBJECT_PATH_MAX];
-    snprintf(object, sizeof object, "/observables/%s/value", name);
     hid_t dset;
     int ndim;
     hsize_t dims[3] = {0, 1, 1};
@@ -239,6 +238,63 @@ int digs_h5md_read_observable(const digs_h5md_reader *r, const char *name,
     *n = (long)dims[0];
     *values = v;
     return DIGS_OK;
+}
+
+int digs_h5md_read_observable(const digs_h5md_reader *r, const char *name,
+                              long *n, double **values)
+{
+    char object[OBJECT_PATH_MAX];
+    snprintf(object, sizeof object, "/observables/%s/value", name);
+    return read_per_frame(r, object, n, values);
+}
+
+int digs_h5md_read_element(const digs_h5md_reader *r, const char *group,
+                           const char *element, const char *field, long *n,
+                           double **values)
+{
+    char object[OBJECT_PATH_MAX];
+    snprintf(object, sizeof object, "/particles/%s/%s/%s", group, element,
+             field);
+    return read_per_frame(r, object, n, values);
+}
+
+int digs_h5md_read_frames_per_record(const digs_h5md_reader *r,
+                                     const char *group, long *n)
+{
+    *n = 0;
+    char object[OBJECT_PATH_MAX];
+    snprintf(object, sizeof object, "/particles/%s", group);
+    if (!digs_h5md_reader_exists(r, object))
+        return DIGS_FAIL(DIGS_ERR_INPUT, "%s: no particles group %s",
+                         r->path, object);
+    htri_t has = H5Aexists_by_name(r->file, object, "frames_per_record",
+                                   H5P_DEFAULT);
+    if (has < 0)
+        return H5_FAIL(r, "looking up an attribute");
+    if (has == 0)
+        return DIGS_OK;
+    hid_t a = H5Aopen_by_name(r->file, object, "frames_per_record",
+                              H5P_DEFAULT, H5P_DEFAULT);
+    hid_t space = a < 0 ? H5I_INVALID_HID : H5Aget_space(a);
+    long long value = 0;
+    int status = DIGS_OK;
+    if (a < 0 || space < 0 || H5Sget_simple_extent_npoints(space) != 1 ||
+        H5Aread(a, H5T_NATIVE_LLONG, &value) < 0)
+        status = DIGS_FAIL(DIGS_ERR_INPUT, "%s: %s@frames_per_record is not "
+                                           "one integer",
+                           r->path, object);
+    else if (value < 1)
+        status = DIGS_FAIL(DIGS_ERR_INPUT, "%s: %s@frames_per_record is "
+                                           "%lld; expected >= 1",
+                           r->path, object, value);
+    H5Eclear2(H5E_DEFAULT);
+    if (space >= 0)
+        H5Sclose(space);
+    if (a >= 0)
+        H5Aclose(a);
+    if (status == DIGS_OK)
+        *n = (long)value;
+    return status;
 }
 
 /* ---- strings and groups --------------------------------------------------- */

@@ -47,6 +47,23 @@ int digs_h5md_read_positions(const digs_h5md_reader *r, const char *group,
 int digs_h5md_read_observable(const digs_h5md_reader *r, const char *name,
                               long *n, double **values);
 
+/* /particles/<group>/<element>/<field> (an H5MD element of a particles
+ * group, e.g. element "potential_energy", field "value" of a group added
+ * with digs_h5md_add_group, or "position", "step"): one number per frame,
+ * converted to double, allocated and checked like
+ * digs_h5md_read_observable. */
+int digs_h5md_read_element(const digs_h5md_reader *r, const char *group,
+                           const char *element, const char *field, long *n,
+                           double **values);
+
+/* Frames per record of a particles group added with digs_h5md_add_group
+ * (its attribute frames_per_record, io/h5md.h): records of such a group
+ * are sets of *n frames, stored record-major, without chain ids.  *n = 0
+ * for a group without the attribute (the main group: its chains come
+ * from /observables/chain_id).  A missing group is DIGS_ERR_INPUT. */
+int digs_h5md_read_frames_per_record(const digs_h5md_reader *r,
+                                     const char *group, long *n);
+
 /* /parameters/<name> as a new NUL-terminated string (caller frees);
  * fixed-length (as io/h5md.c writes) or variable-length strings. */
 int digs_h5md_read_parameter(const digs_h5md_reader *r, const char *name,

@@ -2,7 +2,7 @@
 """Check a digs H5MD trajectory with h5py and with MDAnalysis's H5MD reader.
 
 usage: check_h5md.py FILE [--group chains] [--expect-frames N]
-                          [--expect-chains N]
+                          [--expect-chains N] [--expect-group NAME=FRAMES]
 
 Exits 0 and prints one summary line if the file is consistent; otherwise
 prints "check_h5md: FILE: <what is wrong>" on stderr and exits 1.
@@ -12,7 +12,13 @@ h5py part: the /h5md metadata (version [1, 1], creator, author), the box
 frame layout (chain_id[f] = f mod N, one sweep per block of N frames,
 sweeps increasing), every /observables/<name> time series (value has one
 row per frame; step and time equal position's), the per-record series under
-/record_observables and the /parameters strings.
+/record_observables and the /parameters strings; every added particles
+group (io/h5md.h digs_h5md_add_group: attribute frames_per_record, e.g. the
+DiKL generator's sample sets): its name sorts after the main group's, its
+box, position value/step/time and potential_energy element (value per frame,
+step and time equal position's), whole records of frames_per_record frames
+with one step each (--expect-group NAME=FRAMES: that group must exist and
+hold FRAMES frames).
 
 MDAnalysis part (MDAnalysis 2.4, MDAnalysis.coordinates.H5MD):
   * the reader needs a topology: mda.Universe.empty(n_atoms,
@@ -30,7 +36,13 @@ MDAnalysis part (MDAnalysis 2.4, MDAnalysis.coordinates.H5MD):
   * positions come back as float32: they are compared exactly against the
     h5py values rounded to float32 (scaled in float32 when converting);
   * every /observables/<name>/value is read at each frame into ts.data,
-    which is why per-record series must not live under /observables.
+    which is why per-record series must not live under /observables;
+  * it reads only the first group of /particles in name order, which is
+    why an added group's name must sort after the main group's and why its
+    energies are an element of its own group rather than
+    /observables/<group>/ (a subgroup there without `value` breaks it).
+    With an added group present, the positions MDAnalysis returns are still
+    compared with the main group's.
 """
 import argparse
 import sys
@@ -136,6 +148,53 @@ def check_extras(f):
                  f"/parameters/{name} is not a string")
 
 
+def check_added_groups(f, main, expect):
+    """Check every particles group written by digs_h5md_add_group."""
+    found = {}
+    for name, g in f["particles"].items():
+        if name == main or "frames_per_record" not in g.attrs:
+            continue
+        per = int(g.attrs["frames_per_record"])
+        need(per >= 1, f"/particles/{name}: frames_per_record is {per}")
+        need(name > main, f"/particles/{name} sorts before the main group {main!r}: "
+             "MDAnalysis would read it instead")
+        need("box" in g and int(g["box"].attrs.get("dimension", 0)) >= 1,
+             f"/particles/{name} has no box dimension")
+        dim = int(g["box"].attrs["dimension"])
+        pos = g.get("position")
+        need(pos is not None and all(k in pos for k in ("value", "step", "time")),
+             f"/particles/{name}/position lacks value, step or time")
+        value = pos["value"]
+        need(value.ndim == 3 and value.shape[2] == dim,
+             f"/particles/{name}/position/value has shape {value.shape}")
+        frames = value.shape[0]
+        need(frames % per == 0,
+             f"/particles/{name}: {frames} frames are not whole records of {per}")
+        step = pos["step"][()]
+        time = pos["time"][()]
+        need(step.shape == (frames,) and time.shape == (frames,),
+             f"/particles/{name}/position step or time has the wrong length")
+        if frames:
+            blocks = step.reshape(-1, per)
+            need((blocks == blocks[:, :1]).all(),
+                 f"/particles/{name}: frames of one record have different steps")
+        e = g.get("potential_energy")
+        need(e is not None and all(k in e for k in ("value", "step", "time")),
+             f"/particles/{name}/potential_energy lacks value, step or time")
+        need(e["value"].shape == (frames,),
+             f"/particles/{name}/potential_energy/value has shape {e['value'].shape}")
+        for axis, want in (("step", step), ("time", time)):
+            need(np.array_equal(e[axis][()], want),
+                 f"/particles/{name}/potential_energy/{axis} differs from position's")
+        found[name] = frames
+    for item in expect:
+        name, _, frames = item.partition("=")
+        need(name in found, f"no added particles group /particles/{name}")
+        need(found[name] == int(frames),
+             f"/particles/{name} has {found[name]} frames; expected {frames}")
+    return found
+
+
 def check_mdanalysis(path, g, dim):
     if dim != 3:
         return f"MDAnalysis skipped ({dim}-D box; its H5MD reader needs 3-D)"
@@ -182,6 +241,8 @@ def main():
     parser.add_argument("--group", default="chains")
     parser.add_argument("--expect-frames", type=int)
     parser.add_argument("--expect-chains", type=int)
+    parser.add_argument("--expect-group", action="append", default=[],
+                        metavar="NAME=FRAMES")
     args = parser.parse_args()
     try:
         with h5py.File(args.file, "r") as f:
@@ -189,13 +250,15 @@ def main():
             g, dim = check_particles(f, args.group)
             records, chains = check_layout(f, g, args.expect_frames, args.expect_chains)
             check_extras(f)
+            added = check_added_groups(f, args.group, args.expect_group)
             md = check_mdanalysis(args.file, g, dim)
             shape = g["position/value"].shape
     except (Mismatch, OSError, KeyError) as e:
         print(f"check_h5md: {args.file}: {e}", file=sys.stderr)
         return 1
     print(f"check_h5md: {args.file}: OK: {shape[0]} frames ({records} records x "
-          f"{chains} chains) of {shape[1]} x {shape[2]}; {md}")
+          f"{chains} chains) of {shape[1]} x {shape[2]}; "
+          + "".join(f"group {k}: {v} frames; " for k, v in added.items()) + md)
     return 0
 
 
