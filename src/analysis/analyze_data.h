@@ -27,6 +27,11 @@ typedef struct digs_analyze_run {
     char *method;             /* /parameters/method, "" if absent */
     digs_potential *pot;      /* from /parameters/deck [system] */
     int particles;            /* 1: n-body system (centre before W2) */
+    int sample_sets;          /* 1: the group was added with
+                                 digs_h5md_add_group (io/h5md.h): each
+                                 record is a set of n_chains independent
+                                 samples, sweeps are its steps (e.g.
+                                 trainer iterations), no acceptance */
     long n_chains;
     long records_total;       /* records in the file */
     long burn_in;             /* records dropped */
@@ -56,8 +61,12 @@ typedef struct digs_analyze_ref {
 /* Read the run named in o->run: check the H5MD layout (positions of
  * o->group, chain_id, sweep, potential_energy; frames in record-major
  * order), rebuild the potential from /parameters/deck, drop o->burn_in
- * records and load the --observable series.  Errors name the file and
- * the missing or inconsistent object. */
+ * records and load the --observable series.  A group added with
+ * digs_h5md_add_group (attribute frames_per_record) is read as sample
+ * sets: chains = frames_per_record, sweeps = position/step, energies and
+ * --observable series from its elements /particles/<group>/<name>/value,
+ * run->sample_sets = 1.  Errors name the file and the missing or
+ * inconsistent object. */
 int digs_analyze_load_run(const digs_analyze_options *o,
                           digs_analyze_run *run);
 

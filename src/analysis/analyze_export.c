@@ -20,6 +20,8 @@ static void run_json(digs_json *j, const digs_analyze_results *res)
     digs_json_string(j, "method", run->method);
     digs_json_integer(j, "dim", run->dim);
     digs_json_integer(j, "particles", run->pot->n_particles);
+    digs_json_string(j, "group", res->opt->group);
+    digs_json_bool(j, "sample_sets", run->sample_sets);
     digs_json_integer(j, "chains", run->n_chains);
     digs_json_integer(j, "records", run->n_records);
     digs_json_integer(j, "records_total", run->records_total);
@@ -36,8 +38,9 @@ static void series_json(digs_json *j, const char *key,
     digs_json_object(j, key);
     digs_json_number(j, "mean", st->mean);
     digs_json_number(j, "se", st->se);
-    digs_json_string(j, "se_method", st->se_from_chains ? "chain_means"
-                                                        : "iat");
+    digs_json_string(j, "se_method", st->independent      ? "independent"
+                                     : st->se_from_chains ? "chain_means"
+                                                          : "iat");
     digs_json_number(j, "sd", st->sd);
     digs_json_number(j, "iat", st->tau);
     digs_json_number(j, "ess", st->ess);

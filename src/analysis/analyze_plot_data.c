@@ -151,7 +151,7 @@ static int acf_json(digs_json *j, const digs_analyze_results *res)
 {
     const digs_analyze_run *run = res->run;
     long R = run->n_records;
-    if (R < 3)
+    if (R < 3 || run->sample_sets)   /* independent sets: no ACF */
         return DIGS_OK;
     double tau = res->energy.tau;
     long lag = isfinite(tau) ? (long)ceil(8 * tau) : R / 4;

@@ -49,11 +49,19 @@ static void header(FILE *out, const digs_analyze_results *res)
     if (p->n_particles > 0)
         fprintf(out, " = %d particles x %d", p->n_particles, p->spatial_dim);
     fprintf(out, ")%s%s\n", *run->method ? ", method " : "", run->method);
-    fprintf(out, "  frames    %ld chains x %ld records = %ld frames (sweeps "
-                 "%lld..%lld; burn-in %ld of %ld records)\n",
-            run->n_chains, run->n_records, run->n,
-            (long long)run->first_sweep, (long long)run->last_sweep,
-            run->burn_in, run->records_total);
+    if (run->sample_sets)
+        fprintf(out, "  frames    group %s: %ld sample sets x %ld samples = "
+                     "%ld frames (steps %lld..%lld; burn-in %ld of %ld "
+                     "sets)\n",
+                res->opt->group, run->n_records, run->n_chains, run->n,
+                (long long)run->first_sweep, (long long)run->last_sweep,
+                run->burn_in, run->records_total);
+    else
+        fprintf(out, "  frames    %ld chains x %ld records = %ld frames "
+                     "(sweeps %lld..%lld; burn-in %ld of %ld records)\n",
+                run->n_chains, run->n_records, run->n,
+                (long long)run->first_sweep, (long long)run->last_sweep,
+                run->burn_in, run->records_total);
 }
 
 static void series_row(FILE *out, const char *name,
@@ -95,10 +103,15 @@ static void per_chain(FILE *out, const char *name,
 static void run_section(FILE *out, const digs_analyze_results *res)
 {
     const digs_analyze_run *run = res->run;
-    fprintf(out, "\nPer-run statistics (IAT in records, Sokal window c = 5 "
-                 "on the chain-averaged ACF;\n  ESS = chains x records / "
-                 "IAT; SE = sd / sqrt(ESS); * = fewer than 50 IAT of "
-                 "records)\n");
+    if (run->sample_sets)
+        fprintf(out, "\nPer-run statistics (independent samples: SE = sd / "
+                     "sqrt(frames), no IAT;\n  the sets of all kept steps "
+                     "are pooled: --burn-in K drops the first K sets)\n");
+    else
+        fprintf(out, "\nPer-run statistics (IAT in records, Sokal window c "
+                     "= 5 on the chain-averaged ACF;\n  ESS = chains x "
+                     "records / IAT; SE = sd / sqrt(ESS); * = fewer than 50 "
+                     "IAT of records)\n");
     fprintf(out, "  %-22s %12s   %-10s %10s %9s %9s\n", "series", "mean",
             "SE", "sd", "IAT", "ESS");
     series_row(out, "potential_energy", &res->energy);
@@ -107,13 +120,13 @@ static void run_section(FILE *out, const digs_analyze_results *res)
     for (int k = 0; k < run->n_obs; k++)
         series_row(out, run->obs_names[k], &res->obs[k]);
     int full = res->opt->per_chain || run->n_chains <= PER_CHAIN_FULL;
-    per_chain(out, "potential_energy", &res->energy, full);
-    for (int k = 0; k < run->n_obs; k++)
-        per_chain(out, run->obs_names[k], &res->obs[k], full);
-    if (run->n_records < 2)
+    for (int k = -1; !run->sample_sets && k < run->n_obs; k++)
+        per_chain(out, k < 0 ? "potential_energy" : run->obs_names[k],
+                  k < 0 ? &res->energy : &res->obs[k], full);
+    if (run->n_records < 2 && !run->sample_sets)
         fprintf(out, "  note: one record per chain, so no IAT; the SE "
                      "treats the chains as independent\n");
-    if (res->energy.n_constant > 0)
+    if (res->energy.n_constant > 0 && !run->sample_sets)
         fprintf(out, "  note: the energy of %ld of %ld chains never "
                      "changed (stuck chains are left out of the IAT)\n",
                 res->energy.n_constant, run->n_chains);

@@ -7,18 +7,25 @@
 
 #include "core/status.h"
 
-/* Statistics of /observables/<name>; failures name the file and series. */
+/* Statistics of /observables/<name> (or of an added group's element
+ * /particles/<group>/<name>, as independent samples); failures name the
+ * file and series. */
 static int series(const digs_analyze_options *o, const digs_analyze_run *run,
                   const char *name, const double *values,
                   digs_analyze_series_stats *st)
 {
     int status = digs_analyze_series(values, run->n_chains, run->n_records,
                                      st);
+    if (status == DIGS_OK && run->sample_sets)
+        digs_analyze_series_independent(st);
     if (status == DIGS_OK)
         return DIGS_OK;
     char why[512];
     snprintf(why, sizeof why, "%s", digs_error_message());
     digs_error_clear();
+    if (run->sample_sets)
+        return DIGS_FAIL(status, "%s: /particles/%s/%s: %s", o->run, o->group,
+                         name, why);
     return DIGS_FAIL(status, "%s: /observables/%s: %s", o->run, name, why);
 }
 

@@ -1,6 +1,10 @@
 /* Reading the run for `digs analyze` (contract in analyze_data.h): the
  * H5MD layout of io/h5md.h, frames record-major (frame r*N + c is record
- * r of chain c). */
+ * r of chain c).  The main group's per-frame series are the /observables;
+ * a group added with digs_h5md_add_group (e.g. the DiKL generator's
+ * sample sets) carries them as its own elements /particles/<group>/<name>
+ * and has no chain ids: its records are sets of frames_per_record
+ * independent samples, read as that many "chains". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +15,25 @@
 #include "core/status.h"
 #include "io/h5md_read.h"
 
-/* Read one frame observable and check its length. */
-static int read_frame_series(digs_h5md_reader *r, const char *name,
-                             long frames, double **out)
+/* Read one per-frame series and check its length: /observables/<name>
+ * (group NULL) or the element /particles/<group>/<name>. */
+static int read_frame_series(digs_h5md_reader *r, const char *group,
+                             const char *name, long frames, double **out)
 {
     long n;
-    DIGS_CHECK(digs_h5md_read_observable(r, name, &n, out));
+    char object[600];
+    if (group) {
+        snprintf(object, sizeof object, "/particles/%s/%s/value", group,
+                 name);
+        DIGS_CHECK(digs_h5md_read_element(r, group, name, "value", &n, out));
+    } else {
+        snprintf(object, sizeof object, "/observables/%s/value", name);
+        DIGS_CHECK(digs_h5md_read_observable(r, name, &n, out));
+    }
     if (n != frames)
-        return DIGS_FAIL(DIGS_ERR_INPUT, "%s: /observables/%s/value has %ld "
-                                         "entries; expected %ld (one per "
-                                         "frame)",
-                         digs_h5md_reader_path(r), name, n, frames);
+        return DIGS_FAIL(DIGS_ERR_INPUT, "%s: %s has %ld entries; expected "
+                                         "%ld (one per frame)",
+                         digs_h5md_reader_path(r), object, n, frames);
     return DIGS_OK;
 }
 
@@ -100,6 +112,59 @@ static int check_layout(const char *path, const double *chain,
     return DIGS_OK;
 }
 
+/* The record-major order of an added group's frames: records of
+ * per_record frames, every frame of a record with the record's step. */
+static int check_set_layout(const char *path, const char *group,
+                            const double *step, long frames, long per_record)
+{
+    if (frames % per_record)
+        return DIGS_FAIL(DIGS_ERR_INPUT, "%s: /particles/%s holds %ld frames; "
+                                         "expected whole records of %ld "
+                                         "(frames_per_record)",
+                         path, group, frames, per_record);
+    for (long f = 0; f < frames; f++)
+        if (step[f] != step[f - f % per_record])
+            return DIGS_FAIL(DIGS_ERR_INPUT, "%s: frame %ld of /particles/%s "
+                                             "has step %.0f; its record "
+                                             "started at step %.0f",
+                             path, f, group, step[f],
+                             step[f - f % per_record]);
+    return DIGS_OK;
+}
+
+/* Chains (or samples per set) and the per-frame step of the run's group:
+ * the main group's from /observables/{chain_id, sweep}, an added group's
+ * from its frames_per_record and position/step.  *step is allocated. */
+static int read_layout(digs_h5md_reader *r, const char *group, long frames,
+                       digs_analyze_run *run, double **step)
+{
+    const char *path = digs_h5md_reader_path(r);
+    long per_record;
+    *step = NULL;
+    DIGS_CHECK(digs_h5md_read_frames_per_record(r, group, &per_record));
+    run->sample_sets = per_record > 0;
+    if (run->sample_sets) {
+        long n;
+        DIGS_CHECK(digs_h5md_read_element(r, group, "position", "step", &n,
+                                          step));
+        if (n != frames)
+            return DIGS_FAIL(DIGS_ERR_INPUT, "%s: /particles/%s/position/step "
+                                             "has %ld entries; expected %ld",
+                             path, group, n, frames);
+        DIGS_CHECK(check_set_layout(path, group, *step, frames, per_record));
+        run->n_chains = per_record;
+        return DIGS_OK;
+    }
+    double *chain = NULL;
+    int status = read_frame_series(r, NULL, "chain_id", frames, &chain);
+    if (status == DIGS_OK)
+        status = read_frame_series(r, NULL, "sweep", frames, step);
+    if (status == DIGS_OK)
+        status = check_layout(path, chain, *step, frames, &run->n_chains);
+    free(chain);
+    return status;
+}
+
 /* Keep frames [skip, skip + keep) of a loaded series (in place). */
 static void drop_front(double *v, long skip, long keep)
 {
@@ -164,12 +229,8 @@ static int load(digs_h5md_reader *r, const digs_analyze_options *o,
     if (frames < 1)
         return DIGS_FAIL(DIGS_ERR_INPUT, "%s: the trajectory has no frames",
                          path);
-    double *chain = NULL, *sweep = NULL;
-    int status = read_frame_series(r, "chain_id", frames, &chain);
-    if (status == DIGS_OK)
-        status = read_frame_series(r, "sweep", frames, &sweep);
-    if (status == DIGS_OK)
-        status = check_layout(path, chain, sweep, frames, &run->n_chains);
+    double *sweep = NULL;
+    int status = read_layout(r, o->group, frames, run, &sweep);
     if (status == DIGS_OK) {
         run->records_total = frames / run->n_chains;
         run->burn_in = o->burn_in;
@@ -185,7 +246,6 @@ static int load(digs_h5md_reader *r, const digs_analyze_options *o,
         run->first_sweep = (int64_t)sweep[skip];
         run->last_sweep = (int64_t)sweep[frames - 1];
     }
-    free(chain);
     free(sweep);
     DIGS_CHECK(status);
     DIGS_CHECK(load_potential(r, run, n_particles, spatial_dim));
@@ -193,11 +253,14 @@ static int load(digs_h5md_reader *r, const digs_analyze_options *o,
     long skip = run->burn_in * run->n_chains;
     DIGS_CALLOC(run->x, (size_t)run->n * (size_t)run->dim);
     DIGS_CHECK(digs_h5md_read_positions(r, o->group, skip, run->n, run->x));
-    DIGS_CHECK(read_frame_series(r, "potential_energy", frames,
+    /* an added group's series are its own elements; it has no acceptance */
+    const char *where = run->sample_sets ? o->group : NULL;
+    DIGS_CHECK(read_frame_series(r, where, "potential_energy", frames,
                                  &run->energy));
     drop_front(run->energy, skip, run->n);
-    if (digs_h5md_reader_exists(r, "/observables/acceptance/value")) {
-        DIGS_CHECK(read_frame_series(r, "acceptance", frames,
+    if (!run->sample_sets &&
+        digs_h5md_reader_exists(r, "/observables/acceptance/value")) {
+        DIGS_CHECK(read_frame_series(r, NULL, "acceptance", frames,
                                      &run->acceptance));
         drop_front(run->acceptance, skip, run->n);
     }
@@ -209,7 +272,7 @@ static int load(digs_h5md_reader *r, const digs_analyze_options *o,
         if (!(run->obs_names[k] = strdup(o->observables[k])))
             return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory");
         run->n_obs = k + 1;
-        DIGS_CHECK(read_frame_series(r, o->observables[k], frames,
+        DIGS_CHECK(read_frame_series(r, where, o->observables[k], frames,
                                      &run->obs[k]));
         drop_front(run->obs[k], skip, run->n);
     }

@@ -140,6 +140,18 @@ void digs_analyze_series_stats_free(digs_analyze_series_stats *st)
     st->chain_mean = st->chain_tau = st->chain_ess = NULL;
 }
 
+void digs_analyze_series_independent(digs_analyze_series_stats *st)
+{
+    double n = (double)st->n_chains * (double)st->n_records;
+    st->tau = st->ess = NAN;
+    st->se = n > 1 ? st->sd / sqrt(n) : NAN;
+    st->se_from_chains = 0;
+    st->reliable = 0;
+    st->independent = 1;
+    for (long c = 0; st->chain_tau && c < st->n_chains; c++)
+        st->chain_tau[c] = st->chain_ess[c] = NAN;
+}
+
 int digs_analyze_chain_acf(const double *values, long n_chains,
                            long n_records, long c, long max_lag, double *acf)
 {

@@ -29,6 +29,7 @@ typedef struct digs_analyze_series_stats {
     double ess;           /* NAN when tau is NAN */
     double se;            /* standard error of mean (NAN if unknown) */
     int se_from_chains;   /* 1: SE from independent chain means */
+    int independent;      /* 1: restated for independent samples */
     int reliable;         /* n_records >= 50 tau */
     long n_constant;      /* chains whose series never changed */
     double *chain_mean;   /* [n_chains] */
@@ -44,6 +45,14 @@ int digs_analyze_series(const double *values, long n_chains, long n_records,
                         digs_analyze_series_stats *st);
 
 void digs_analyze_series_stats_free(digs_analyze_series_stats *st);
+
+/* Restate st (from digs_analyze_series) for independent samples, e.g. the
+ * sample sets of a generator (analyze_data.h, run->sample_sets): no IAT
+ * (tau, ess and the per-chain IAT and ESS become NAN), SE = sd / sqrt(n)
+ * over the n = n_chains * n_records frames (NAN for one frame),
+ * se_from_chains = 0, reliable = 0, independent = 1.  The means and sd
+ * are kept. */
+void digs_analyze_series_independent(digs_analyze_series_stats *st);
 
 /* Mean normalised ACF over the non-constant chains at lags 0..max_lag
  * (acf[max_lag + 1]; max_lag <= n_records - 1), for plots.  *n_used

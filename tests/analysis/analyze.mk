@@ -16,3 +16,7 @@ tests_analysis_test_ramachandran_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
 tests_analysis_test_ramachandran_LDADD = $(CHECK_TEST_LIBS)
 dist_check_SCRIPTS += tests/analysis/test_analyze_amber.sh
 TESTS += tests/analysis/test_ramachandran tests/analysis/test_analyze_amber.sh
+# `digs analyze --group generator`: sample sets of an added particles group
+# (io/h5md.h digs_h5md_add_group), written by tests/io/test_h5md_group.
+dist_check_SCRIPTS += tests/analysis/test_analyze_group.sh
+TESTS += tests/analysis/test_analyze_group.sh
