@@ -128,6 +128,10 @@ static int read_posterior(digs_deck *deck, const digs_potential *pot,
                                 &c->eta));
     DIGS_CHECK(digs_deck_bool(deck, S, "adaptive_step", egnn ? "yes" : "no",
                               &c->adaptive_step));
+    DIGS_CHECK(digs_deck_bool(deck, S, "step_per_level", "no",
+                              &c->step_per_level));
+    DIGS_CHECK(digs_deck_long(deck, S, "pool_moves", "0", 0, 1000000, &v));
+    c->pool_moves = (int)v;
     static const char *const energies[] = {"target", "smoothed",
                                            "unguarded", NULL};
     int e;
@@ -148,7 +152,7 @@ static int read_posterior(digs_deck *deck, const digs_potential *pot,
 static int read_selection(digs_deck *deck, dikl_config *c)
 {
     static const char *const sel[] = {"none", "energy_tvd", "mean_energy",
-                                      NULL};
+                                      "reference", NULL};
     int s;
     long v;
     DIGS_CHECK(digs_deck_choice(deck, S, "selection", "none", sel, &s));

@@ -13,7 +13,9 @@
 typedef enum dikl_selection {
     DIKL_SELECT_NONE = 0,     /* keep the last generator (MoG-40, MW-32) */
     DIKL_SELECT_ENERGY_TVD,   /* raw vs MALA-refined energy TVD (DW-4) */
-    DIKL_SELECT_MEAN_ENERGY   /* mean energy of samples with E < 300 (LJ-13) */
+    DIKL_SELECT_MEAN_ENERGY,  /* mean energy of samples with E < 300 (LJ-13) */
+    DIKL_SELECT_REFERENCE     /* energy (+ distance) TVD against a reference
+                                 set handed in by the host (DiGS run) */
 } dikl_selection;
 
 /* Which energy the posterior sampler uses (the metrics and model
@@ -38,6 +40,10 @@ typedef struct dikl_config {
     dikl_posterior_config posterior;
     double eta;                 /* initial Stage-B MALA step size */
     int adaptive_step;          /* §6.5 ×1.5 / ÷1.5 rule after each iteration */
+    int step_per_level;         /* one Stage-B η per schedule level (1) or one
+                                   for all levels (0, §6.5) */
+    int pool_moves;             /* independence MH moves from the host's pool
+                                   per posterior element (0: off) */
     dikl_posterior_energy posterior_energy; /* energy of Stages A/B */
     dikl_selection selection;
     int check_every;            /* iterations between model-selection checks */

@@ -5,6 +5,9 @@ src_libdigs_a_SOURCES += \
 	src/dikl/nets.c src/dikl/nets.h
 src_libdigs_a_SOURCES += \
 	src/dikl/wait.c src/dikl/wait.h \
+	src/dikl/step_size.c src/dikl/step_size.h \
+	src/dikl/reference.c src/dikl/reference.h \
+	src/dikl/hooks.c \
 	src/dikl/trainer.c src/dikl/trainer.h \
 	src/dikl/train_step.c \
 	src/dikl/selection.c

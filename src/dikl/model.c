@@ -208,6 +208,25 @@ static int write_curves(const char *path, hid_t g, const dikl_curves *c)
     return status;
 }
 
+/* The optional per-level steps /dikl/eta_level (n values). */
+static int put_eta_level(const char *path, hid_t g, int n, const double *v)
+{
+    hsize_t dims = (hsize_t)n;
+    hid_t space = H5Screate_simple(1, &dims, NULL);
+    hid_t d = space < 0 ? H5I_INVALID_HID
+                        : H5Dcreate2(g, "eta_level", H5T_IEEE_F64LE, space,
+                                     H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t err = d < 0 ? -1
+                       : H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                                  H5P_DEFAULT, v);
+    close_id(&d, H5Dclose);
+    close_id(&space, H5Sclose);
+    if (err < 0)
+        return digs_h5_fail(path, "writing dataset /dikl/eta_level",
+                            __FILE__, __LINE__);
+    return DIGS_OK;
+}
+
 /* Every object of the model into the open file (named tmp in messages).
  * nn_params_write and nn_adam_write name the file themselves. */
 static int write_objects(const char *tmp, hid_t file,
@@ -221,6 +240,8 @@ static int write_objects(const char *tmp, hid_t file,
         status = put_text(tmp, g, "deck", s->deck_text);
     if (status == DIGS_OK)
         status = write_curves(tmp, g, s->curves);
+    if (status == DIGS_OK && s->eta_level)
+        status = put_eta_level(tmp, g, s->n_levels, s->eta_level);
     H5Gclose(g);
     DIGS_CHECK(status);
     DIGS_CHECK(nn_params_write(s->best, file, "dikl/best"));
@@ -495,6 +516,41 @@ static int get_curves(const char *path, hid_t file, dikl_curves *c)
     return DIGS_OK;
 }
 
+/* /dikl/eta_level into a new array *out of n values if the file has it
+ * (else *out = NULL); a length other than n is an error. */
+static int get_eta_level(const char *path, hid_t file, int n, double **out)
+{
+    *out = NULL;
+    if (H5Lexists(file, "dikl/eta_level", H5P_DEFAULT) <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return DIGS_OK;
+    }
+    hid_t d = H5Dopen2(file, "dikl/eta_level", H5P_DEFAULT);
+    hid_t space = d >= 0 ? H5Dget_space(d) : H5I_INVALID_HID;
+    int ndim = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    hsize_t dims = 0;
+    if (ndim == 1)
+        H5Sget_simple_extent_dims(space, &dims, NULL);
+    close_id(&space, H5Sclose);
+    herr_t err = -1;
+    double *v = NULL;
+    if (ndim == 1 && dims == (hsize_t)n && n > 0
+        && (v = malloc(sizeof(double) * (size_t)n)))
+        err = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      v);
+    close_id(&d, H5Dclose);
+    H5Eclear2(H5E_DEFAULT);
+    if (err < 0) {
+        free(v);
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "%s: dataset /dikl/eta_level is not a readable "
+                         "1-D array of %d values (one per schedule level "
+                         "of the deck's T)", path, n);
+    }
+    *out = v;
+    return DIGS_OK;
+}
+
 /* Restore a checkpoint (contract in model.h).  Everything is checked and
  * read into scratch first where it can be: the curves and scalars are
  * replaced only after every parameter and Adam group was read.  A shape
@@ -508,6 +564,7 @@ int dikl_model_load(const char *path, dikl_model_state *s)
     long iteration = 0, best_iteration = 0, rng_draws = 0;
     double best_metric = 0, eta = 0;
     dikl_curves curves = {0};
+    double *eta_level = NULL;
     int status = g < 0 ? digs_h5_cannot(path, "open group /dikl", __FILE__,
                                         __LINE__)
                        : DIGS_OK;
@@ -524,6 +581,8 @@ int dikl_model_load(const char *path, dikl_model_state *s)
     close_id(&g, H5Gclose);
     if (status == DIGS_OK)
         status = get_curves(path, file, &curves);
+    if (status == DIGS_OK && s->eta_level)
+        status = get_eta_level(path, file, s->n_levels, &eta_level);
     if (status == DIGS_OK)
         status = nn_params_read(s->best, file, "dikl/best");
     if (status == DIGS_OK)
@@ -539,8 +598,13 @@ int dikl_model_load(const char *path, dikl_model_state *s)
     H5Fclose(file);
     if (status != DIGS_OK) {
         dikl_curves_free(&curves);
+        free(eta_level);
         return digs_trace(status, __FILE__, __LINE__);
     }
+    s->has_eta_level = eta_level != NULL;
+    if (eta_level)
+        memcpy(s->eta_level, eta_level, sizeof(double) * (size_t)s->n_levels);
+    free(eta_level);
     s->iteration = iteration;
     s->best_iteration = best_iteration;
     s->best_metric = best_metric;

@@ -17,6 +17,9 @@
  *                         iteration: iteration, loss_score, loss_generator,
  *                         grad_norm, acceptance, eta, metric (NaN when not
  *                         checked), wall (seconds since the run started)
+ *   /dikl/eta_level       optional 1-D double dataset [T]: the Stage-B
+ *                         step of each schedule level (step_per_level =
+ *                         yes; entry 0 unused)
  *
  * Writes go to PATH.tmp, are fsync'ed and renamed over PATH, so a kill
  * never leaves a torn model file.  Serial HDF5; rank 0 only. */
@@ -44,6 +47,11 @@ typedef struct dikl_model_state {
     long iteration, best_iteration;
     double best_metric, eta;
     long rng_draws;               /* reserved: 0 */
+    int n_levels;                 /* length of eta_level */
+    double *eta_level;            /* save: written as /dikl/eta_level if not
+                                     NULL; load: filled if not NULL and the
+                                     file has it (length must be n_levels) */
+    int has_eta_level;            /* load: 1 if eta_level was filled */
     nn_params *best;              /* selected generator (values only) */
     nn_params *generator, *score;
     nn_adam *adam_generator, *adam_score;

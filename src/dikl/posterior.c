@@ -5,6 +5,9 @@
  *   Stage A, for each particle i = 0..n_is−1 in turn: dim normals for the
  *   draw from q, the AIS transitions' numbers (kernels.h), one uniform for
  *   the particle's Gumbel key;  Stage B: the MALA steps' numbers.
+ * Pool moves (between the stages) use a second stream of the element
+ * (substep DIKL_POOL_SUBSTEP): per move an index, then a uniform; so
+ * Stage A and B draw the same numbers with or without them.
  * Particles are processed one after the other, so the Gumbel-max choice is
  * made on the fly (the best key so far keeps its particle) and only one
  * particle's state is held besides the chosen one.
@@ -283,17 +286,42 @@ static double com_offset(const digs_potential *pot, const double *v)
 }
 
 /* Contract checks of the arguments (all before any work). */
-static int check_arguments(const dikl_posterior *p, int n, const double *x_t,
-                           const double *a, const double *sigma, double eta)
+static int check_arguments(const dikl_posterior *p,
+                           const dikl_posterior_job *job)
 {
+    const int n = job->n;
+    const double *x_t = job->x_t, *a = job->a, *sigma = job->sigma;
     if (n < 0)
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "dikl posterior: %d elements, expected >= 0", n);
-    if (p->cfg.mala_steps > 0 && !(eta > 0.0 && isfinite(eta)))
+    for (int b = 0; b < (job->eta_each ? n : 1); b++) {
+        double eta = job->eta_each ? job->eta_each[b] : job->eta;
+        if (p->cfg.mala_steps > 0 && !(eta > 0.0 && isfinite(eta)))
+            return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                             "dikl posterior: Stage-B step eta = %g%s, "
+                             "expected a finite step > 0", eta,
+                             job->eta_each ? " (per element)" : "");
+    }
+    if (job->level && (job->n_levels < 1 || !job->level_accepted
+                       || !job->level_proposed))
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
-                         "dikl posterior: Stage-B step eta = %g, expected a "
-                         "finite step > 0", eta);
+                         "dikl posterior: per-level counts need n_levels "
+                         ">= 1 (got %d) and both count arrays",
+                         job->n_levels);
+    if (job->pool_moves < 0 || job->pool_n < 0
+        || (job->pool_moves > 0 && job->pool_n > 0 && !job->pool))
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "dikl posterior: pool_moves = %d, pool of %d "
+                         "states (%s), expected counts >= 0 and the pool",
+                         job->pool_moves, job->pool_n,
+                         job->pool ? "given" : "NULL");
     for (int b = 0; b < n; b++) {
+        if (job->level && (job->level[b] < 0
+                           || job->level[b] >= job->n_levels))
+            return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                             "dikl posterior: element %d has level %d, "
+                             "expected 0..%d", b, job->level[b],
+                             job->n_levels - 1);
         if (!(a[b] > 0.0 && isfinite(a[b]) && sigma[b] > 0.0
               && isfinite(sigma[b])))
             return DIGS_FAIL(DIGS_ERR_INTERNAL,
@@ -319,33 +347,85 @@ static int check_arguments(const dikl_posterior *p, int n, const double *x_t,
     return DIGS_OK;
 }
 
-int dikl_posterior_score(dikl_posterior *p, int n, const double *x_t,
-                         const double *a, const double *sigma, uint32_t seed,
-                         uint64_t iteration, uint64_t first_index, double eta,
-                         double *score, dikl_posterior_stats *stats)
+/* ‖x_t − a x‖² (the exponent of N(x_t; a x, σ² I) times −2σ²). */
+static double residual2(int dim, const double *x_t, double a, const double *x)
 {
-    DIGS_CHECK(check_arguments(p, n, x_t, a, sigma, eta));
+    double sum = 0.0;
+    for (int k = 0; k < dim; k++) {
+        double r = x_t[k] - a * x[k];
+        sum += r * r;
+    }
+    return sum;
+}
+
+/* Independence MH with proposal p (contract in posterior.h): the
+ * posterior ratio π(x')/π(x) = [p(x') N(x_t; a x')] / [p(x) N(x_t; a x)]
+ * times the proposal ratio p(x)/p(x') leaves the Gaussian ratio. */
+int64_t dikl_posterior_pool_moves(int dim, const double *pool, int pool_n,
+                                  int K, const double *x_t, double a,
+                                  double sigma, digs_stream *rng, double *x)
+{
+    const double half_precision = 0.5 / (sigma * sigma);
+    double current = residual2(dim, x_t, a, x);
+    int64_t accepted = 0;
+    for (int m = 0; m < K; m++) {
+        uint32_t j = digs_stream_below(rng, (uint32_t)pool_n);
+        const double *y = pool + (size_t)j * (size_t)dim;
+        double proposed = residual2(dim, x_t, a, y);
+        double u = digs_stream_uniform(rng);
+        if (log(u) <= half_precision * (current - proposed)) {
+            memcpy(x, y, (size_t)dim * sizeof *x);
+            current = proposed;
+            accepted++;
+        }
+    }
+    return accepted;
+}
+
+int dikl_posterior_run(dikl_posterior *p, const dikl_posterior_job *job,
+                       double *score, dikl_posterior_stats *stats)
+{
+    DIGS_CHECK(check_arguments(p, job));
+    const int n = job->n;
     const size_t dim = (size_t)p->dim;
-    dikl_posterior_stats st = {0, 0, 0, 0.0};
+    const int pool_on = job->pool_moves > 0 && job->pool_n > 0;
+    dikl_posterior_stats st = {0};
     int n_failed = 0, first_reason = ELEMENT_OK;
     uint64_t first_failed = 0;
 
     for (int b = 0; b < n; b++) {
-        const double *xt = x_t + b * dim;
+        const double *xt = job->x_t + b * dim;
+        const double a = job->a[b], sigma = job->sigma[b];
+        const uint64_t g = job->first_index + (uint64_t)b;
         double *s = score + b * dim;
         digs_stream rng;
-        digs_stream_init(&rng, seed, first_index + (uint64_t)b, iteration,
-                         DIGS_RNG_DIKL, DIKL_POSTERIOR_SUBSTEP);
+        digs_stream_init(&rng, job->seed, g, job->iteration, DIGS_RNG_DIKL,
+                         DIKL_POSTERIOR_SUBSTEP);
         double ess;
         int status = ELEMENT_NO_WEIGHT;
-        if (stage_a(p, xt, a[b], sigma[b], &rng, &ess, &st.n_grad)) {
+        if (stage_a(p, xt, a, sigma, &rng, &ess, &st.n_grad)) {
             st.ess_sum += ess;
-            status = stage_b(p, xt, a[b], sigma[b], eta, &rng, s, &st);
+            if (pool_on) {
+                digs_stream pool_rng;
+                digs_stream_init(&pool_rng, job->seed, g, job->iteration,
+                                 DIGS_RNG_DIKL, DIKL_POOL_SUBSTEP);
+                st.pool_accepted += dikl_posterior_pool_moves(
+                    p->dim, job->pool, job->pool_n, job->pool_moves, xt, a,
+                    sigma, &pool_rng, p->best);
+                st.pool_proposed += job->pool_moves;
+            }
+            const int64_t acc0 = st.accepted, prop0 = st.proposed;
+            double eta = job->eta_each ? job->eta_each[b] : job->eta;
+            status = stage_b(p, xt, a, sigma, eta, &rng, s, &st);
+            if (job->level) {
+                job->level_accepted[job->level[b]] += st.accepted - acc0;
+                job->level_proposed[job->level[b]] += st.proposed - prop0;
+            }
         }
         if (status != ELEMENT_OK) {
             memset(s, 0, dim * sizeof *s);
             if (n_failed++ == 0) {
-                first_failed = first_index + (uint64_t)b;
+                first_failed = g;
                 first_reason = status;
             }
         }
@@ -353,6 +433,8 @@ int dikl_posterior_score(dikl_posterior *p, int n, const double *x_t,
 
     stats->accepted += st.accepted;
     stats->proposed += st.proposed;
+    stats->pool_accepted += st.pool_accepted;
+    stats->pool_proposed += st.pool_proposed;
     stats->n_grad += st.n_grad;
     stats->ess_sum += st.ess_sum;
     if (n_failed > 0)
@@ -366,4 +448,15 @@ int dikl_posterior_score(dikl_posterior *p, int n, const double *x_t,
                              : "the refine energy at the Stage-A particle "
                                "is not finite");
     return DIGS_OK;
+}
+
+int dikl_posterior_score(dikl_posterior *p, int n, const double *x_t,
+                         const double *a, const double *sigma, uint32_t seed,
+                         uint64_t iteration, uint64_t first_index, double eta,
+                         double *score, dikl_posterior_stats *stats)
+{
+    dikl_posterior_job job = {
+        .n = n, .x_t = x_t, .a = a, .sigma = sigma, .seed = seed,
+        .iteration = iteration, .first_index = first_index, .eta = eta};
+    return dikl_posterior_run(p, &job, score, stats);
 }

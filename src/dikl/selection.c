@@ -7,8 +7,12 @@
  *                of the raw energies fall in the range.
  *   mean_energy  mean energy of the samples with E < 300 (1e10 if none).
  *   none         0 (the last generator is kept).
+ *   reference    energy TVD + distance TVD against the host's reference
+ *                set (src/dikl/reference.h; NaN while there is none).
  * The samples are drawn on rank 0 and their energies and MALA moves split
- * over the ranks; every rank returns the same metric. */
+ * over the ranks; every rank returns the same metric.  While rank 0 draws
+ * (and computes the reference metric) the other ranks wait politely,
+ * doing their idle work. */
 #include <math.h>
 #include <string.h>
 
@@ -120,33 +124,90 @@ static int allgather(dikl_trainer *t, double *v, int C)
     return DIGS_OK;
 }
 
+/* Rank 0 draws the check samples while the others wait (working or
+ * napping); then every rank has them.  Collective. */
+static int shared_samples(dikl_trainer *t)
+{
+    int C = t->cfg.check_samples, d = t->dim;
+    double t0 = MPI_Wtime();
+    int status = t->rank == 0 ? draw_samples(t) : DIGS_OK;
+    double t1 = MPI_Wtime(), h0 = t->idle.seconds;
+    if (t->rank == 0)
+        t->time.select += t1 - t0;
+    DIGS_CHECK(dikl_barrier_polite(0, t->comm, &t->idle));
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    DIGS_CHECK(dikl_bcast_polite(t->cx_d, C * d, MPI_DOUBLE, 0, t->comm,
+                                 &t->idle));
+    dikl_trainer_add_wait(t, t1, h0);
+    return DIGS_OK;
+}
+
+/* Every rank's share of the energies (refined when asked), then every
+ * rank has all of them.  Collective. */
+static int shared_energies(dikl_trainer *t, int refine)
+{
+    int C = t->cfg.check_samples;
+    double t0 = MPI_Wtime();
+    long first;
+    int count;
+    digs_layout_block(C, t->size, t->rank, &first, &count);
+    int status = local_energies(t, first, count, refine);
+    double t1 = MPI_Wtime();
+    t->time.select += t1 - t0;
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    DIGS_CHECK(allgather(t, t->e_raw, C));
+    if (refine)
+        DIGS_CHECK(allgather(t, t->e_ref, C));
+    t->time.wait += MPI_Wtime() - t1;
+    return DIGS_OK;
+}
+
+/* selection = reference: NaN without a reference set (nothing drawn);
+ * else rank 0 computes the metric and shares it. */
+static int select_reference(dikl_trainer *t, double *metric)
+{
+    *metric = NAN;
+    int have = t->rank == 0 && t->ref.n > 0;
+    double t0 = MPI_Wtime(), h0 = t->idle.seconds;
+    DIGS_CHECK(dikl_bcast_polite(&have, 1, MPI_INT, 0, t->comm, &t->idle));
+    dikl_trainer_add_wait(t, t0, h0);
+    if (!have)
+        return digs_comm_agree_message(
+            t->comm, dikl_idle_take(&t->idle, t->rank, DIGS_OK));
+    DIGS_CHECK(shared_samples(t));
+    DIGS_CHECK(shared_energies(t, 0));
+    double t1 = MPI_Wtime();
+    int status = DIGS_OK;
+    if (t->rank == 0) {
+        status = dikl_reference_metric(&t->ref, t->cfg.check_samples,
+                                       t->cx_d, t->e_raw, metric, NULL,
+                                       NULL);
+        t->time.select += MPI_Wtime() - t1;
+    }
+    double t2 = MPI_Wtime();
+    h0 = t->idle.seconds;
+    DIGS_CHECK(dikl_barrier_polite(0, t->comm, &t->idle));
+    dikl_trainer_add_wait(t, t2, h0);
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    if (MPI_Bcast(metric, 1, MPI_DOUBLE, 0, t->comm) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
+    return DIGS_OK;
+}
+
 int dikl_trainer_select(dikl_trainer *t, double *metric)
 {
     *metric = 0;
     if (t->cfg.selection == DIKL_SELECT_NONE)
         return DIGS_OK;
-    int C = t->cfg.check_samples, d = t->dim;
-    double t0 = MPI_Wtime();
-    int status = t->rank == 0 ? draw_samples(t) : DIGS_OK;
-    if (t->rank == 0)
-        t->time.select += MPI_Wtime() - t0;
-    DIGS_CHECK(digs_comm_agree_message(t->comm, status));
-    double t1 = MPI_Wtime();
-    DIGS_CHECK(dikl_bcast_polite(t->cx_d, C * d, MPI_DOUBLE, 0, t->comm));
-    double t2 = MPI_Wtime();
-    t->time.wait += t2 - t1;
-    long first;
-    int count;
-    digs_layout_block(C, t->size, t->rank, &first, &count);
+    if (t->cfg.selection == DIKL_SELECT_REFERENCE)
+        return select_reference(t, metric);
+    int C = t->cfg.check_samples;
     int refine = t->cfg.selection == DIKL_SELECT_ENERGY_TVD;
-    status = local_energies(t, first, count, refine);
-    double t3 = MPI_Wtime();
-    t->time.select += t3 - t2;
-    DIGS_CHECK(digs_comm_agree_message(t->comm, status));
-    DIGS_CHECK(allgather(t, t->e_raw, C));
-    if (refine)
-        DIGS_CHECK(allgather(t, t->e_ref, C));
-    t->time.wait += MPI_Wtime() - t3;
+    DIGS_CHECK(shared_samples(t));
+    DIGS_CHECK(shared_energies(t, refine));
     *metric = refine ? energy_tvd(t->e_raw, t->e_ref, C)
                      : mean_energy(t->e_raw, C);
     return DIGS_OK;

@@ -1,9 +1,12 @@
 /* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0,
- * posterior sampling over all ranks, generator step on rank 0. */
+ * posterior sampling over all ranks, generator step on rank 0.  Every
+ * point where the other ranks wait for rank 0 is followed by an agreement
+ * that carries a failure of their idle work (dikl_idle_take). */
 #include <math.h>
 #include <string.h>
 
 #include "core/status.h"
+#include "dikl/step_size.h"
 #include "dikl/trainer.h"
 #include "dikl/wait.h"
 #include "nn/clip.h"
@@ -93,21 +96,65 @@ static int generator_forward(dikl_trainer *t)
     return DIGS_OK;
 }
 
+/* Every rank: the pooled per-level and pool counts of the posterior
+ * (integer sums, so the same on every rank whatever the rank count). */
+static int pool_counts(dikl_trainer *t, const dikl_posterior_stats *st)
+{
+    int T = t->sched.T;
+    t->counts[2 * T] = st->pool_accepted;
+    t->counts[2 * T + 1] = st->pool_proposed;
+    DIGS_CHECK(digs_comm_sum_i64(t->comm, t->counts, t->counts, 2 * T + 2));
+    memcpy(t->level_accepted, t->counts, (size_t)T * sizeof *t->counts);
+    memcpy(t->level_proposed, t->counts + T, (size_t)T * sizeof *t->counts);
+    t->pool_accepted = t->counts[2 * T];
+    t->pool_proposed = t->counts[2 * T + 1];
+    return DIGS_OK;
+}
+
+/* This rank's block of the posterior: per-element steps (per-level
+ * steps), per-level counts into t->counts, pool moves. */
+static int posterior_block(dikl_trainer *t, long first, int count,
+                           dikl_posterior_stats *st)
+{
+    int T = t->sched.T, d = t->dim;
+    memset(t->counts, 0, (size_t)(2 * T + 2) * sizeof *t->counts);
+    if (t->cfg.step_per_level)
+        for (int b = 0; b < count; b++)
+            t->eta_elem[first + b] = t->eta_level[t->level[first + b]];
+    dikl_posterior_job job = {
+        .n = count, .x_t = t->xt_d + (size_t)first * d, .a = t->a_d + first,
+        .sigma = t->sig_d + first, .seed = t->cfg.seed,
+        .iteration = (uint64_t)t->iteration, .first_index = (uint64_t)first,
+        .eta = t->eta,
+        .eta_each = t->cfg.step_per_level ? t->eta_elem + first : NULL,
+        .level = t->level + first, .n_levels = T,
+        .level_accepted = t->counts, .level_proposed = t->counts + T,
+        .pool_moves = t->cfg.pool_moves, .pool_n = t->pool_n,
+        .pool = t->pool};
+    return dikl_posterior_run(t->post, &job, t->score_d + (size_t)first * d,
+                              st);
+}
+
 /* Every rank: broadcast the batch, estimate ŝ_d on this rank's block,
- * gather to rank 0; pool the posterior statistics. */
+ * gather to rank 0; pool the posterior statistics.  Ranks other than 0
+ * do their idle work while rank 0 runs the score phase. */
 static int posterior_phase(dikl_trainer *t, int status_in)
 {
     int B = t->cfg.batch, d = t->dim;
-    double t0 = MPI_Wtime();
+    double t0 = MPI_Wtime(), h0 = t->idle.seconds;
     int status = status_in;
-    DIGS_CHECK(dikl_bcast_polite(&status, 1, MPI_INT, 0, t->comm));
+    DIGS_CHECK(dikl_bcast_polite(&status, 1, MPI_INT, 0, t->comm, &t->idle));
     if (status != DIGS_OK)
-        return digs_comm_agree_message(t->comm, t->rank == 0 ? status_in
-                                                             : DIGS_OK);
-    DIGS_CHECK(dikl_bcast_polite(t->xt_d, B * d, MPI_DOUBLE, 0, t->comm));
-    DIGS_CHECK(dikl_bcast_polite(t->level, B, MPI_INT, 0, t->comm));
+        return digs_comm_agree_message(
+            t->comm, t->rank == 0 ? status_in
+                                  : dikl_idle_take(&t->idle, t->rank,
+                                                   DIGS_OK));
+    DIGS_CHECK(dikl_bcast_polite(t->xt_d, B * d, MPI_DOUBLE, 0, t->comm,
+                                 &t->idle));
+    DIGS_CHECK(dikl_bcast_polite(t->level, B, MPI_INT, 0, t->comm,
+                                 &t->idle));
+    dikl_trainer_add_wait(t, t0, h0);
     double t1 = MPI_Wtime();
-    t->time.wait += t1 - t0;
 
     long first;
     int count;
@@ -117,10 +164,7 @@ static int posterior_phase(dikl_trainer *t, int status_in)
         t->sig_d[b] = t->sched.sigma[t->level[b]];
     }
     dikl_posterior_stats st = {0};
-    int post = dikl_posterior_score(
-        t->post, count, t->xt_d + (size_t)first * d, t->a_d + first,
-        t->sig_d + first, t->cfg.seed, (uint64_t)t->iteration,
-        (uint64_t)first, t->eta, t->score_d + (size_t)first * d, &st);
+    int post = posterior_block(t, first, count, &st);
     double t2 = MPI_Wtime();
     t->time.posterior += t2 - t1;
 
@@ -142,12 +186,13 @@ static int posterior_phase(dikl_trainer *t, int status_in)
     if (MPI_Allreduce(local, pooled, 4, MPI_DOUBLE, MPI_SUM, t->comm)
         != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed");
+    DIGS_CHECK(pool_counts(t, &st));
     t->time.wait += MPI_Wtime() - t2;
     t->acceptance = pooled[1] > 0 ? pooled[0] / pooled[1] : NAN;
     t->ess = pooled[2] / B;
-    if (post != DIGS_OK && post != DIGS_ERR_NUMERIC)
-        return digs_comm_agree_message(t->comm, post);
-    DIGS_CHECK(digs_comm_agree_message(t->comm, DIGS_OK));
+    int mine = post != DIGS_OK && post != DIGS_ERR_NUMERIC ? post : DIGS_OK;
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, mine)));
     /* A batch where some element had no finite Stage-A weight gives no
      * usable gradient: the generator step is skipped (like a NaN loss). */
     return pooled[3] > 0 ? DIGS_ERR_NUMERIC : DIGS_OK;
@@ -189,16 +234,22 @@ static int generator_step(dikl_trainer *t, int skip)
     return nn_adam_step(&t->adam_gen, &t->gen_p);
 }
 
-/* §6.5: ×1.5 above 0.6 acceptance, ÷1.5 below 0.5 (same on every rank,
- * from the pooled acceptance). */
+/* §6.5 after each iteration, from the pooled acceptance (the same on
+ * every rank): the one η of all levels, or each level's own η from its
+ * own counts (step_per_level). */
 static void adapt_step_size(dikl_trainer *t)
 {
-    if (!t->cfg.adaptive_step || !isfinite(t->acceptance))
+    int T = t->sched.T;
+    if (!t->cfg.adaptive_step)
         return;
-    if (t->acceptance > 0.6)
-        t->eta *= 1.5;
-    else if (t->acceptance < 0.5)
-        t->eta /= 1.5;
+    if (t->cfg.step_per_level) {
+        dikl_step_adapt_levels(t->eta_level, t->level_accepted,
+                               t->level_proposed, T);
+        return;
+    }
+    t->eta = dikl_step_adapt(t->eta, t->acceptance);
+    for (int l = 0; l < T; l++)
+        t->eta_level[l] = t->eta;
 }
 
 static int select_if_due(dikl_trainer *t)
@@ -208,6 +259,8 @@ static int select_if_due(dikl_trainer *t)
     if (it != 1 && it % t->cfg.check_every != 0 && it != t->cfg.iterations)
         return DIGS_OK;
     DIGS_CHECK(dikl_trainer_select(t, &t->metric));
+    if (isnan(t->metric)) /* no reference set yet: nothing to compare */
+        return DIGS_OK;
     /* ties go to the later generator (§6.9) */
     if (t->metric <= t->best_metric || !isfinite(t->best_metric)) {
         t->best_metric = t->metric;
@@ -243,7 +296,12 @@ int dikl_trainer_iteration(dikl_trainer *t, double wall_now)
         status = generator_step(t, post == DIGS_ERR_NUMERIC);
         t->time.net += MPI_Wtime() - t0;
     }
-    DIGS_CHECK(digs_comm_agree_message(t->comm, status));
+    /* the other ranks wait here (working or napping) for the step */
+    double tw = MPI_Wtime(), h0 = t->idle.seconds;
+    DIGS_CHECK(dikl_barrier_polite(0, t->comm, &t->idle));
+    dikl_trainer_add_wait(t, tw, h0);
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
     t->iteration++;
     adapt_step_size(t);
     DIGS_CHECK(select_if_due(t));

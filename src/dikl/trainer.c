@@ -56,6 +56,12 @@ static int allocate(dikl_trainer *t)
     DIGS_CALLOC(t->e_raw, C);
     DIGS_CALLOC(t->e_ref, C);
     DIGS_CALLOC(t->grad_scratch, d);
+    size_t T = (size_t)t->cfg.T;
+    DIGS_CALLOC(t->eta_level, T);
+    DIGS_CALLOC(t->eta_elem, B);
+    DIGS_CALLOC(t->level_accepted, T);
+    DIGS_CALLOC(t->level_proposed, T);
+    DIGS_CALLOC(t->counts, 2 * T + 2);
     if (t->rank != 0)
         return DIGS_OK;
     DIGS_CALLOC(t->z, B * d);
@@ -89,6 +95,8 @@ static int build(dikl_trainer *t, digs_deck *deck)
     t->best_metric = INFINITY;
     t->best_iteration = 0;
     DIGS_CHECK(allocate(t));
+    for (int l = 0; l < t->cfg.T; l++)
+        t->eta_level[l] = t->eta;
     if (t->rank == 0)
         DIGS_CHECK(create_networks(t));
     return DIGS_OK;
@@ -131,9 +139,12 @@ void dikl_trainer_destroy(dikl_trainer **tp)
     dikl_curves_free(&t->curves);
     dikl_posterior_destroy(&t->post);
     digs_potential_destroy(&t->variant);
+    dikl_reference_free(&t->ref);
     void *bufs[] = {t->z, t->x, t->xt, t->eps, t->tt, t->s, t->dy, t->xt_d,
                     t->score_d, t->a_d, t->sig_d, t->level, t->cz, t->cx,
-                    t->cx_d, t->e_raw, t->e_ref, t->grad_scratch};
+                    t->cx_d, t->e_raw, t->e_ref, t->grad_scratch,
+                    t->eta_level, t->eta_elem, t->level_accepted,
+                    t->level_proposed, t->counts, t->pool};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         free(bufs[i]);
     free(t);
@@ -148,6 +159,10 @@ static dikl_model_state model_state(dikl_trainer *t, const char *deck_text)
         .best_iteration = t->best_iteration,
         .best_metric = t->best_metric,
         .eta = t->eta,
+        /* per-level steps only when they are in use: files of runs
+         * without them keep their layout */
+        .n_levels = t->cfg.step_per_level ? t->cfg.T : 0,
+        .eta_level = t->cfg.step_per_level ? t->eta_level : NULL,
         .best = &t->best_p,
         .generator = &t->gen_p,
         .score = &t->score_p,
@@ -180,6 +195,11 @@ int dikl_trainer_resume(dikl_trainer *t)
             t->best_iteration = s.best_iteration;
             t->best_metric = s.best_metric;
             t->eta = s.eta;
+            /* a model of a run without per-level steps: start them all
+             * from its η */
+            if (t->cfg.step_per_level && !s.has_eta_level)
+                for (int l = 0; l < t->cfg.T; l++)
+                    t->eta_level[l] = s.eta;
             long n = t->curves.n;
             t->wall_offset = n ? t->curves.col[7][n - 1] : 0;
             shared[0] = (double)t->iteration;
@@ -197,5 +217,12 @@ int dikl_trainer_resume(dikl_trainer *t)
     t->best_metric = shared[2];
     t->eta = shared[3];
     t->wall_offset = shared[4];
+    if (!t->cfg.step_per_level) {
+        for (int l = 0; l < t->cfg.T; l++)
+            t->eta_level[l] = t->eta;
+    } else if (MPI_Bcast(t->eta_level, t->cfg.T, MPI_DOUBLE, 0, t->comm)
+               != MPI_SUCCESS) {
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
+    }
     return DIGS_OK;
 }

@@ -1,10 +1,65 @@
+/* Polite waiting for rank 0 and the idle callback (contract in wait.h). */
+#include "dikl/wait.h"
+
+#include <fenv.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "core/status.h"
-#include "dikl/wait.h"
+
+/* One slice of idle work.  The floating-point environment (rounding mode,
+ * MXCSR flush-to-zero bits, exception flags) is saved and restored around
+ * the call, so whatever the callback does to it cannot reach the
+ * trainer's arithmetic.  Returns 1 if the callback worked. */
+static int run_idle(dikl_idle *idle)
+{
+    fenv_t env;
+    fegetenv(&env);
+    digs_error_clear();
+    double t0 = MPI_Wtime();
+    int r = idle->fn(idle->ctx);
+    idle->seconds += MPI_Wtime() - t0;
+    fesetenv(&env);
+    if (r >= 0)
+        return r > 0;
+    int code = -r;
+    if (code < DIGS_ERR_INPUT || code > DIGS_ERR_INTERNAL)
+        code = DIGS_ERR_INTERNAL;
+    idle->status = code;
+    const char *msg = digs_error_message();
+    if (msg[0])
+        snprintf(idle->message, sizeof idle->message, "%s", msg);
+    else
+        snprintf(idle->message, sizeof idle->message,
+                 "the idle callback returned %d", r);
+    digs_error_clear();
+    return 0;
+}
+
+/* Complete req: the root blocks; other ranks poll, working or napping. */
+static int wait_request(MPI_Request *req, int is_root, dikl_idle *idle)
+{
+    if (is_root) {
+        if (MPI_Wait(req, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Wait failed");
+        return DIGS_OK;
+    }
+    const struct timespec nap = {0, 200000}; /* 0.2 ms */
+    for (;;) {
+        int done = 0;
+        if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Test failed");
+        if (done)
+            return DIGS_OK;
+        int worked = idle && idle->fn && idle->status == DIGS_OK
+                     && run_idle(idle);
+        if (!worked)
+            nanosleep(&nap, NULL);
+    }
+}
 
 int dikl_bcast_polite(void *buf, int count, MPI_Datatype type, int root,
-                      MPI_Comm comm)
+                      MPI_Comm comm, dikl_idle *idle)
 {
     /* Every rank uses the non-blocking form: blocking and non-blocking
      * collectives do not match each other in MPI. */
@@ -13,18 +68,25 @@ int dikl_bcast_polite(void *buf, int count, MPI_Datatype type, int root,
     MPI_Request req;
     if (MPI_Ibcast(buf, count, type, root, comm, &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Ibcast failed");
-    if (rank == root) {
-        if (MPI_Wait(&req, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-            return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Wait failed");
-        return DIGS_OK;
-    }
-    const struct timespec nap = {0, 200000}; /* 0.2 ms */
-    for (;;) {
-        int done = 0;
-        if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-            return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Test failed");
-        if (done)
-            return DIGS_OK;
-        nanosleep(&nap, NULL);
-    }
+    return wait_request(&req, rank == root, idle);
+}
+
+int dikl_barrier_polite(int root, MPI_Comm comm, dikl_idle *idle)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Request req;
+    if (MPI_Ibarrier(comm, &req) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Ibarrier failed");
+    return wait_request(&req, rank == root, idle);
+}
+
+int dikl_idle_take(dikl_idle *idle, int rank, int status)
+{
+    if (status != DIGS_OK || !idle || idle->status == DIGS_OK)
+        return status;
+    int code = idle->status;
+    idle->status = DIGS_OK;
+    return DIGS_FAIL(code, "rank %d: work done while waiting for rank 0 "
+                           "failed: %s", rank, idle->message);
 }

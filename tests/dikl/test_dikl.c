@@ -1,5 +1,7 @@
 /* DiKL room units: the VP schedule against REFERENCE.md §6.3's table, the
- * [dikl] deck defaults and errors, and the generator's centring. */
+ * [dikl] deck defaults and errors, the generator's centring, the §6.5
+ * step-size rule (one η and per level) and the reference-set selection
+ * metric (src/dikl/reference.h). */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +11,9 @@
 #include "core/status.h"
 #include "dikl/config.h"
 #include "dikl/nets.h"
+#include "dikl/reference.h"
 #include "dikl/schedule.h"
+#include "dikl/step_size.h"
 #include "nn/init.h"
 
 /* §6.3 table (3-4 significant digits): a and σ at t = 1, 15, 29. */
@@ -87,6 +91,17 @@ START_TEST(test_config_defaults)
     ck_assert_int_eq(c.score_steps, 50);
     ck_assert_int_eq(c.weight_inv_a, 1);
     ck_assert_int_eq(c.posterior.ais_kernel, DIKL_AIS_HMC);
+    /* the hooks of issue 7 are off unless asked for */
+    ck_assert_int_eq(c.step_per_level, 0);
+    ck_assert_int_eq(c.pool_moves, 0);
+    ck_assert_int_eq(c.selection, DIKL_SELECT_NONE);
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nstep_per_level = yes\n"
+                                 "pool_moves = 4\nselection = reference\n",
+                                 &c), DIGS_OK);
+    ck_assert_int_eq(c.step_per_level, 1);
+    ck_assert_int_eq(c.pool_moves, 4);
+    ck_assert_int_eq(c.selection, DIKL_SELECT_REFERENCE);
 }
 END_TEST
 
@@ -112,7 +127,150 @@ START_TEST(test_config_errors)
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
                                  "iterations = 5\nscore_step = 3\n", &c), DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "score_step"));
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\npool_moves = -1\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "pool_moves"));
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nselection = refrence\n",
+                                 &c), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "reference"));
     digs_error_clear();
+}
+END_TEST
+
+/* §6.5: ×1.5 above 0.6, ÷1.5 below 0.5, unchanged in [0.5, 0.6] and
+ * without proposals; per level, each level from its own counts. */
+START_TEST(test_step_rule)
+{
+    ck_assert_double_eq(dikl_step_adapt(0.02, 0.61), 0.02 * 1.5);
+    ck_assert_double_eq(dikl_step_adapt(0.02, 0.49), 0.02 / 1.5);
+    ck_assert_double_eq(dikl_step_adapt(0.02, 0.6), 0.02);
+    ck_assert_double_eq(dikl_step_adapt(0.02, 0.5), 0.02);
+    ck_assert_double_eq(dikl_step_adapt(0.02, NAN), 0.02);
+    double eta[5] = {1, 1, 1, 1, 1};
+    const int64_t acc[5] = {0, 90, 10, 55, 0};
+    const int64_t prop[5] = {0, 100, 100, 100, 0};
+    dikl_step_adapt_levels(eta, acc, prop, 5);
+    ck_assert_double_eq(eta[0], 1);        /* level 0: never drawn */
+    ck_assert_double_eq(eta[1], 1.5);      /* accepts too often: larger */
+    ck_assert_double_eq(eta[2], 1 / 1.5);  /* too rarely: smaller */
+    ck_assert_double_eq(eta[3], 1);        /* in the band */
+    ck_assert_double_eq(eta[4], 1);        /* no proposals */
+}
+END_TEST
+
+/* n DW-4 configurations: a square of side `side` plus N(0, 0.25²) noise
+ * per coordinate, centred (a stand-in for generator samples). */
+static double *dw4_states(int n, double side, uint64_t stream)
+{
+    double *x = malloc(sizeof(double) * (size_t)n * 8);
+    ck_assert_ptr_nonnull(x);
+    const double square[8] = {0, 0, 1, 0, 1, 1, 0, 1};
+    digs_stream rng;
+    digs_stream_init(&rng, 8, stream, 0, DIGS_RNG_TEST, 0);
+    for (int i = 0; i < n; i++) {
+        double *c = x + (size_t)i * 8;
+        for (int k = 0; k < 8; k++)
+            c[k] = side * square[k] + 0.25 * digs_stream_normal(&rng);
+        for (int ax = 0; ax < 2; ax++) {
+            double m = (c[ax] + c[2 + ax] + c[4 + ax] + c[6 + ax]) / 4;
+            for (int p = 0; p < 4; p++)
+                c[2 * p + ax] -= m;
+        }
+    }
+    return x;
+}
+
+/* The reference metric: two sets from one distribution score near 0, a
+ * stretched set near the maximum 2; computed energies equal given ones;
+ * non-finite model energies are dropped; a target without particles has
+ * no distance part.  Bounds: with 200 bins the expected TVD of two
+ * samples of sizes n, m from one law is at most ½ sqrt(2 bins/π (1/n +
+ * 1/m)) = 0.089 for n = 5000, m = 20000 (E|p̂_k − q̂_k| and Cauchy–Schwarz
+ * over the bins), less for the 6 distances per sample, so the sum of the
+ * two parts stays below 0.2; measured 0.061 + 0.031.  Stretched (side
+ * 3.4): measured 0.89 + 0.50. */
+START_TEST(test_reference_metric)
+{
+    enum { NREF = 20000, NMODEL = 5000 };
+    digs_potential *pot = NULL;
+    digs_deck *deck = NULL;
+    ck_assert_int_eq(digs_deck_parse(&deck, "[system]\npotential = dw4\n",
+                                     "r.ini"), DIGS_OK);
+    ck_assert_int_eq(digs_potential_create(deck, &pot), DIGS_OK);
+    double *ref = dw4_states(NREF, 2.6, 1);
+    double *same = dw4_states(NMODEL, 2.6, 2);
+    double *wide = dw4_states(NMODEL, 3.4, 3);
+    double *e = malloc(sizeof(double) * NREF);
+    double *em = malloc(sizeof(double) * NMODEL);
+    ck_assert(e && em);
+    for (int i = 0; i < NREF; i++)
+        e[i] = digs_potential_energy(pot, ref + (size_t)i * 8, NULL);
+    dikl_reference r = {0}, r2 = {0};
+    ck_assert_int_eq(dikl_reference_set(&r, pot, NREF, ref, e), DIGS_OK);
+    ck_assert_int_eq(dikl_reference_set(&r2, pot, NREF, ref, NULL), DIGS_OK);
+    ck_assert_int_eq(r.n_dist, (long)NREF * 6);
+
+    double m, et, dt, m2;
+    for (int i = 0; i < NMODEL; i++)
+        em[i] = digs_potential_energy(pot, same + (size_t)i * 8, NULL);
+    ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, same, em, &m, &et,
+                                           &dt), DIGS_OK);
+    ck_assert_msg(m < 0.2 && et > 0 && dt > 0, "same law: %g (%g + %g)", m,
+                  et, dt);
+    ck_assert_double_eq(m, et + dt);
+    ck_assert_int_eq(dikl_reference_metric(&r2, NMODEL, same, em, &m2, NULL,
+                                           NULL), DIGS_OK);
+    ck_assert(m2 == m);
+    /* NaN energies are dropped, not counted as mass */
+    em[0] = NAN;
+    ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, same, em, &m2, NULL,
+                                           NULL), DIGS_OK);
+    ck_assert(isfinite(m2) && fabs(m2 - m) < 0.01);
+
+    for (int i = 0; i < NMODEL; i++)
+        em[i] = digs_potential_energy(pot, wide + (size_t)i * 8, NULL);
+    ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, wide, em, &m, &et,
+                                           &dt), DIGS_OK);
+    /* side 3.4 against 2.6: pair distances move by ~3 noise widths */
+    ck_assert_msg(m > 1.0 && et > 0.4 && dt > 0.4, "stretched: %g (%g + %g)",
+                  m, et, dt);
+    /* every energy out of range: that part is 1 */
+    for (int i = 0; i < NMODEL; i++)
+        em[i] = 1e6;
+    ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, wide, em, &m, &et,
+                                           &dt), DIGS_OK);
+    ck_assert_double_eq(et, 1.0);
+    /* no finite reference energy */
+    for (int i = 0; i < NREF; i++)
+        e[i] = INFINITY;
+    ck_assert_int_eq(dikl_reference_set(&r2, pot, NREF, ref, e),
+                     DIGS_ERR_INPUT);
+    ck_assert_int_eq(r2.n, NREF); /* unchanged on failure */
+    digs_error_clear();
+    dikl_reference_free(&r);
+    dikl_reference_free(&r2);
+    digs_potential_destroy(&pot);
+    digs_deck_destroy(&deck);
+
+    /* a Gaussian: energy TVD only */
+    ck_assert_int_eq(digs_deck_parse(&deck, "[system]\npotential = gaussian\n"
+                                     "dim = 2\n", "g.ini"), DIGS_OK);
+    ck_assert_int_eq(digs_potential_create(deck, &pot), DIGS_OK);
+    ck_assert_int_eq(dikl_reference_set(&r, pot, 100, ref, NULL), DIGS_OK);
+    ck_assert_int_eq(r.n_dist, 0);
+    ck_assert_int_eq(dikl_reference_metric(&r, 100, same, em, &m, &et, &dt),
+                     DIGS_OK);
+    ck_assert_double_eq(dt, 0.0);
+    dikl_reference_free(&r);
+    digs_potential_destroy(&pot);
+    digs_deck_destroy(&deck);
+    free(ref);
+    free(same);
+    free(wide);
+    free(e);
+    free(em);
 }
 END_TEST
 
@@ -161,6 +319,8 @@ int main(void)
     tcase_add_test(tc, test_config_defaults);
     tcase_add_test(tc, test_config_errors);
     tcase_add_test(tc, test_generator_centred);
+    tcase_add_test(tc, test_step_rule);
+    tcase_add_test(tc, test_reference_metric);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,5 +1,6 @@
 /* The DiKL model file (src/dikl/model.h): a save/load round trip restores
- * every bit of the parameters, Adam states, curves, scalars and deck; a
+ * every bit of the parameters, Adam states, curves, scalars, deck and the
+ * optional per-level steps (and a file without them still loads); a
  * failed write never replaces an existing file and leaves no PATH.tmp;
  * a mismatched architecture or a file that is no model is refused with a
  * message naming the file and the dataset. */
@@ -227,6 +228,57 @@ START_TEST(test_empty_curves)
 }
 END_TEST
 
+/* /dikl/eta_level: written only when given, restored bit for bit, absent
+ * in a file saved without it (has_eta_level = 0, array untouched), and a
+ * length other than the reader's n_levels is refused naming the dataset. */
+START_TEST(test_eta_level)
+{
+    enum { T = 6 };
+    double eta[T], back[T], untouched[T];
+    for (int l = 0; l < T; l++) {
+        eta[l] = 0.01 / (l + 1) + 1e-19 * l; /* not round numbers */
+        untouched[l] = back[l] = -1.0;
+    }
+    model a, b;
+    model_create(&a, 8, 1);
+    model_create(&b, 8, 2);
+    model_train_a_bit(&a);
+    char path[512];
+    temp_path(path, sizeof path, "eta");
+    a.s.n_levels = T;
+    a.s.eta_level = eta;
+    ck_assert_int_eq(dikl_model_save(path, &a.s), DIGS_OK);
+    b.s.n_levels = T;
+    b.s.eta_level = back;
+    ck_assert_int_eq(dikl_model_load(path, &b.s), DIGS_OK);
+    ck_assert_int_eq(b.s.has_eta_level, 1);
+    ck_assert(memcmp(back, eta, sizeof eta) == 0);
+    /* a reader that does not ask for them ignores them */
+    model c;
+    model_create(&c, 8, 3);
+    ck_assert_int_eq(dikl_model_load(path, &c.s), DIGS_OK);
+    ck_assert_int_eq(c.s.has_eta_level, 0);
+    /* wrong length */
+    b.s.n_levels = T - 1;
+    ck_assert_int_eq(dikl_model_load(path, &b.s), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "/dikl/eta_level"));
+    digs_error_clear();
+    /* a file written without them (an older run) */
+    a.s.eta_level = NULL;
+    ck_assert_int_eq(dikl_model_save(path, &a.s), DIGS_OK);
+    memcpy(back, untouched, sizeof back);
+    b.s.n_levels = T;
+    b.s.has_eta_level = 1;
+    ck_assert_int_eq(dikl_model_load(path, &b.s), DIGS_OK);
+    ck_assert_int_eq(b.s.has_eta_level, 0);
+    ck_assert(memcmp(back, untouched, sizeof back) == 0);
+    unlink(path);
+    model_free(&a);
+    model_free(&b);
+    model_free(&c);
+}
+END_TEST
+
 START_TEST(test_failed_write_keeps_file)
 {
     model a;
@@ -348,6 +400,7 @@ int main(void)
     TCase *tc = tcase_create("model");
     tcase_add_test(tc, test_round_trip_bits);
     tcase_add_test(tc, test_empty_curves);
+    tcase_add_test(tc, test_eta_level);
     tcase_add_test(tc, test_failed_write_keeps_file);
     tcase_add_test(tc, test_mismatched_architecture);
     tcase_add_test(tc, test_not_a_model);

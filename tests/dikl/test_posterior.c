@@ -10,7 +10,13 @@
  * z_max standard errors.  Also: s = 1 makes ŝ = −x_t exactly whatever the
  * samples (a deterministic check of the MSI wiring), bit-identical results
  * under any batch split, centring and finiteness on DW-4 and on LJ-13 with
- * the smoothed refine energy, evaluation counts, and the error path. */
+ * the smoothed refine energy, evaluation counts, and the error path.
+ * The extras of dikl_posterior_run: per-element (per-level) Stage-B steps
+ * keep each level's estimate on its closed form and count per level; the
+ * pool moves keep the exact posterior invariant and converge to it from a
+ * wrong start (closed-form moments), are counted, and are rank-split
+ * invariant; with every extra off the numbers are those of
+ * dikl_posterior_score bit for bit. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -545,6 +551,310 @@ START_TEST(bad_config)
 }
 END_TEST
 
+/* ---- per-level steps and pool moves ------------------------------------ */
+
+/* Mean and standard error of column k of v[n·d]. */
+static void column_stats(const double *v, int n, int d, int k, double *mean,
+                         double *se, double *var)
+{
+    double m = 0.0, q = 0.0;
+    for (int b = 0; b < n; b++)
+        m += v[(size_t)b * d + k];
+    m /= n;
+    for (int b = 0; b < n; b++)
+        q += pow(v[(size_t)b * d + k] - m, 2);
+    *mean = m;
+    *var = q / (n - 1);
+    *se = sqrt(*var / n);
+}
+
+/* Two noise levels in one job, each with its own Stage-B step (Stage B
+ * alone carries the sample, as in gaussian_stage_b): each level's mean
+ * score must match −x_t/(a² s² + σ²) within z_max standard errors, the
+ * Stage-B counts must land on the right level, and the per-level
+ * acceptance must reflect the step (a step near the posterior variance
+ * accepts less than a small one). */
+START_TEST(gaussian_per_level_steps)
+{
+    enum { N = 4000, L = 4 };
+    digs_potential *pot = potential("gaussian",
+                                    "[system]\ndim = 3\nscales = 2\n");
+    dikl_posterior_config cfg = {
+        .n_is = 1, .ais_levels = 1, .ais_kernel = DIKL_AIS_MALA,
+        .ais_step = 0.0, .ais_substeps = 0, .mala_steps = 100,
+        .sample_size = 50};
+    dikl_posterior *p = create(&cfg, pot, pot);
+    const double lv_a[L] = {0, 0.8, 0, 0.95};
+    const double lv_eta[L] = {0, 0.1, 0, 0.02};
+    double *xt = malloc(sizeof(double) * N * GD);
+    double *score = malloc(sizeof(double) * N * GD);
+    double *plain = malloc(sizeof(double) * N * GD);
+    double a[N], sigma[N], eta[N];
+    int level[N];
+    ck_assert(xt && score && plain);
+    for (int b = 0; b < N; b++) {
+        level[b] = b % 2 ? 3 : 1;
+        a[b] = lv_a[level[b]];
+        sigma[b] = sqrt(1.0 - a[b] * a[b]);
+        eta[b] = lv_eta[level[b]];
+        memcpy(xt + (size_t)b * GD, g_xt, sizeof g_xt);
+    }
+    int64_t acc[L] = {0}, prop[L] = {0};
+    dikl_posterior_job job = {
+        .n = N, .x_t = xt, .a = a, .sigma = sigma, .seed = 4,
+        .iteration = 9, .first_index = 0, .eta_each = eta, .level = level,
+        .n_levels = L, .level_accepted = acc, .level_proposed = prop};
+    dikl_posterior_stats st = {0};
+    int status = dikl_posterior_run(p, &job, score, &st);
+    ck_assert_msg(status == DIGS_OK, "%s", digs_error_message());
+    ck_assert_int_eq(prop[0] + prop[2], 0);
+    ck_assert_int_eq(prop[1], (int64_t)N / 2 * cfg.mala_steps);
+    ck_assert_int_eq(prop[3], (int64_t)N / 2 * cfg.mala_steps);
+    ck_assert_int_eq(acc[1] + acc[3], st.accepted);
+    ck_assert_int_eq(st.pool_proposed, 0);
+    double rate1 = (double)acc[1] / prop[1], rate3 = (double)acc[3] / prop[3];
+    /* measured 0.81 (η 0.1, posterior sd 0.70) and 0.93 (η 0.02, sd 0.32) */
+    ck_assert_msg(rate1 > 0.5 && rate3 > 0.5, "rates %g %g", rate1, rate3);
+
+    double *lv = malloc(sizeof(double) * N / 2 * GD);
+    ck_assert(lv);
+    for (int l = 1; l < L; l += 2) {
+        for (int b = 0, j = 0; b < N; b++)
+            if (level[b] == l)
+                memcpy(lv + (size_t)j++ * GD, score + (size_t)b * GD,
+                       sizeof(double) * GD);
+        double sg = sqrt(1.0 - lv_a[l] * lv_a[l]);
+        for (int k = 0; k < GD; k++) {
+            double m, se, var;
+            column_stats(lv, N / 2, GD, k, &m, &se, &var);
+            double exact = -g_xt[k] / (lv_a[l] * lv_a[l] * g_s * g_s
+                                       + sg * sg);
+            ck_assert_msg(fabs(m - exact) <= z_max * se && se < 0.02,
+                          "level %d coord %d: mean %.5f exact %.5f se %.5f",
+                          l, k, m, exact, se);
+        }
+    }
+
+    /* Every extra off (one step for all, no counts): dikl_posterior_score's
+     * numbers bit for bit, and the per-element form with equal steps too. */
+    dikl_posterior_stats s1 = {0}, s2 = {0};
+    ck_assert_int_eq(dikl_posterior_score(p, N, xt, a, sigma, 4, 9, 0, 0.05,
+                                          plain, &s1), DIGS_OK);
+    for (int b = 0; b < N; b++)
+        eta[b] = 0.05;
+    ck_assert_int_eq(dikl_posterior_run(p, &job, score, &s2), DIGS_OK);
+    ck_assert(memcmp(plain, score, sizeof(double) * N * GD) == 0);
+    ck_assert_int_eq(s1.accepted, s2.accepted);
+
+    /* a level outside 0..n_levels−1 is a caller bug */
+    level[7] = L;
+    ck_assert_int_eq(dikl_posterior_run(p, &job, score, &s2),
+                     DIGS_ERR_INTERNAL);
+    digs_error_clear();
+    free(lv);
+    free(xt);
+    free(score);
+    free(plain);
+    dikl_posterior_destroy(&p);
+    digs_potential_destroy(&pot);
+}
+END_TEST
+
+/* 2-D Gaussian p = N(0, diag(s0², s1²)); the pool move test point. */
+static const double pm_s[2] = {1.0, 0.5};
+static const double pm_a = 0.6, pm_sigma = 0.8;
+static const double pm_xt[2] = {1.5, -0.5};
+
+/* Closed-form posterior of one coordinate (REFERENCE.md §3.9, μ = 0). */
+static void pm_posterior(int k, double *mean, double *var)
+{
+    *var = 1.0 / (1.0 / (pm_s[k] * pm_s[k])
+                  + pm_a * pm_a / (pm_sigma * pm_sigma));
+    *mean = *var * pm_a * pm_xt[k] / (pm_sigma * pm_sigma);
+}
+
+/* Kish ESS of the pool under the posterior: the moves' stationary law is
+ * the pool reweighted by N(x_t; a x, σ²), so its moments carry a pool
+ * error of about sd/sqrt(ESS). */
+static double pool_ess(const double *pool, int n, int d, const double *xt,
+                       double a, double sigma)
+{
+    double max_lw = -INFINITY, sum = 0.0, sum2 = 0.0;
+    double *lw = malloc(sizeof(double) * n);
+    ck_assert(lw);
+    for (int i = 0; i < n; i++) {
+        double r2 = 0.0;
+        for (int k = 0; k < d; k++)
+            r2 += pow(xt[k] - a * pool[(size_t)i * d + k], 2);
+        lw[i] = -r2 / (2 * sigma * sigma);
+        max_lw = fmax(max_lw, lw[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        double w = exp(lw[i] - max_lw);
+        sum += w;
+        sum2 += w * w;
+    }
+    free(lw);
+    return sum * sum / sum2;
+}
+
+/* Pool moves on their own (dikl_posterior_pool_moves) with a pool of
+ * exact samples of p: started from exact posterior draws they must leave
+ * the posterior as it is (invariance), and started from p itself they
+ * must bring the chains to it (the direction of the MH ratio).  Moments
+ * per coordinate against §3.9's closed form within z_max standard
+ * errors, the pool error sd/sqrt(ESS) added in quadrature.  The test can
+ * fail: p's mean 0 lies > 100 standard errors from the posterior mean 0.9
+ * of coordinate 0, so accepting every move (or the inverted ratio) would
+ * miss it. */
+START_TEST(pool_moves_keep_posterior)
+{
+    enum { N = 20000, POOL = 200000, D = 2 };
+    double *pool = malloc(sizeof(double) * POOL * D);
+    double *x = malloc(sizeof(double) * N * D);
+    ck_assert(pool && x);
+    digs_stream rng;
+    digs_stream_init(&rng, 21, 0, 0, DIGS_RNG_TEST, 3);
+    for (int i = 0; i < POOL; i++)
+        for (int k = 0; k < D; k++)
+            pool[i * D + k] = pm_s[k] * digs_stream_normal(&rng);
+    double ess = pool_ess(pool, POOL, D, pm_xt, pm_a, pm_sigma);
+    ck_assert_double_gt(ess, 0.3 * POOL); /* measured 0.49 POOL */
+
+    for (int start = 0; start < 2; start++) {
+        const int K = start == 0 ? 5 : 40;
+        for (int b = 0; b < N; b++)
+            for (int k = 0; k < D; k++) {
+                double m, v;
+                pm_posterior(k, &m, &v);
+                x[b * D + k] = start == 0
+                                   ? m + sqrt(v) * digs_stream_normal(&rng)
+                                   : pm_s[k] * digs_stream_normal(&rng);
+            }
+        int64_t accepted = 0;
+        for (int b = 0; b < N; b++) {
+            digs_stream el;
+            digs_stream_init(&el, 21, (uint64_t)b, (uint64_t)start,
+                             DIGS_RNG_TEST, 4);
+            accepted += dikl_posterior_pool_moves(D, pool, POOL, K, pm_xt,
+                                                  pm_a, pm_sigma, &el,
+                                                  x + b * D);
+        }
+        /* Independence sampler from p: measured acceptance 0.47. */
+        double rate = (double)accepted / ((double)N * K);
+        ck_assert_msg(rate > 0.3 && rate < 0.95, "acceptance %g", rate);
+        for (int k = 0; k < D; k++) {
+            double m, v, mean, se, var;
+            pm_posterior(k, &m, &v);
+            column_stats(x, N, D, k, &mean, &se, &var);
+            double se_mean = sqrt(v / N + v / ess);
+            /* sd of a sample variance: v sqrt(2/N) (Gaussian) */
+            double se_var = v * sqrt(2.0 / N + 2.0 / ess);
+            ck_assert_msg(fabs(mean - m) <= z_max * se_mean,
+                          "start %d coord %d: mean %.5f exact %.5f se %.5f",
+                          start, k, mean, m, se_mean);
+            ck_assert_msg(fabs(var - v) <= z_max * se_var,
+                          "start %d coord %d: var %.5f exact %.5f se %.5f",
+                          start, k, var, v, se_var);
+            if (k == 0)
+                ck_assert_double_gt(fabs(m) / se_mean, 100.0);
+        }
+    }
+    free(pool);
+    free(x);
+}
+END_TEST
+
+/* Pool moves inside dikl_posterior_run: counted (K per element), the
+ * same under any batch split, a no-op bit for bit without a pool; and
+ * with a useless Stage A (one draw from q, no MALA) 200 pool moves from
+ * an exact pool put the MSI estimate on the closed form (gaussian_case's
+ * test point; z_max standard errors, the pool error added).  The prior is
+ * wide here (acceptance measured 0.05, pool ESS 4300 of 1e5), hence the
+ * many moves: 0.95^200 = 4e-5 of the elements keep their q draw.  The
+ * check can fail: without the moves the mean score is −x_t/4, 10-20
+ * standard errors from the closed form. */
+START_TEST(pool_in_posterior)
+{
+    enum { N = 2000, POOL = 100000, K = 200, PART = 777 };
+    digs_potential *pot = potential("gaussian",
+                                    "[system]\ndim = 3\nscales = 2\n");
+    dikl_posterior_config cfg = {
+        .n_is = 1, .ais_levels = 1, .ais_kernel = DIKL_AIS_MALA,
+        .ais_step = 0.0, .ais_substeps = 0, .mala_steps = 0,
+        .sample_size = 1};
+    dikl_posterior *p = create(&cfg, pot, pot);
+    double *pool = malloc(sizeof(double) * POOL * GD);
+    double *xt = malloc(sizeof(double) * N * GD);
+    double *score = malloc(sizeof(double) * N * GD);
+    double *parts = malloc(sizeof(double) * N * GD);
+    double *plain = malloc(sizeof(double) * N * GD);
+    double a[N], sigma[N];
+    ck_assert(pool && xt && score && parts && plain);
+    digs_stream rng;
+    digs_stream_init(&rng, 22, 0, 0, DIGS_RNG_TEST, 5);
+    for (int i = 0; i < POOL * GD; i++)
+        pool[i] = g_s * digs_stream_normal(&rng);
+    replicate(N, GD, g_xt, g_a, g_sigma, xt, a, sigma);
+
+    dikl_posterior_job job = {
+        .n = N, .x_t = xt, .a = a, .sigma = sigma, .seed = 6,
+        .iteration = 2, .first_index = 0, .eta = 0.1, .pool_moves = K,
+        .pool_n = POOL, .pool = pool};
+    dikl_posterior_stats st = {0};
+    ck_assert_int_eq(dikl_posterior_run(p, &job, score, &st), DIGS_OK);
+    ck_assert_int_eq(st.pool_proposed, (int64_t)N * K);
+    ck_assert(st.pool_accepted > 0 && st.pool_accepted < st.pool_proposed);
+
+    double ess = pool_ess(pool, POOL, GD, g_xt, g_a, g_sigma);
+    double lambda = 1.0 / (g_s * g_s) + g_a * g_a / (g_sigma * g_sigma);
+    double sd1 = g_a * fabs(1.0 - 1.0 / (g_s * g_s)) / sqrt(lambda);
+    for (int k = 0; k < GD; k++) {
+        double m, se, var;
+        column_stats(score, N, GD, k, &m, &se, &var);
+        double exact = -g_xt[k] / (g_a * g_a * g_s * g_s
+                                   + g_sigma * g_sigma);
+        double tol = z_max * sqrt(se * se + sd1 * sd1 / ess);
+        ck_assert_msg(fabs(m - exact) <= tol,
+                      "coord %d: mean %.5f exact %.5f tol %.5f (ess %.0f)",
+                      k, m, exact, tol, ess);
+    }
+
+    /* split over two "ranks" */
+    dikl_posterior_stats s2 = {0};
+    dikl_posterior_job first = job, second = job;
+    first.n = PART;
+    second.n = N - PART;
+    second.x_t = xt + (size_t)PART * GD;
+    second.a = a + PART;
+    second.sigma = sigma + PART;
+    second.first_index = PART;
+    ck_assert_int_eq(dikl_posterior_run(p, &first, parts, &s2), DIGS_OK);
+    ck_assert_int_eq(dikl_posterior_run(p, &second, parts + PART * GD, &s2),
+                     DIGS_OK);
+    ck_assert(memcmp(parts, score, sizeof(double) * N * GD) == 0);
+    ck_assert_int_eq(s2.pool_accepted, st.pool_accepted);
+
+    /* without a pool (pool_n = 0) the moves are off: plain numbers */
+    dikl_posterior_stats s3 = {0}, s4 = {0};
+    job.pool_n = 0;
+    ck_assert_int_eq(dikl_posterior_run(p, &job, score, &s3), DIGS_OK);
+    ck_assert_int_eq(dikl_posterior_score(p, N, xt, a, sigma, 6, 2, 0, 0.1,
+                                          plain, &s4), DIGS_OK);
+    ck_assert(memcmp(plain, score, sizeof(double) * N * GD) == 0);
+    ck_assert_int_eq(s3.pool_proposed, 0);
+    ck_assert(memcmp(plain, parts, sizeof(double) * N * GD) != 0);
+
+    free(pool);
+    free(xt);
+    free(score);
+    free(parts);
+    free(plain);
+    dikl_posterior_destroy(&p);
+    digs_potential_destroy(&pot);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dikl_posterior");
@@ -561,6 +871,9 @@ int main(void)
     tcase_add_test(tc, lj13_smoothed_refine);
     tcase_add_test(tc, all_infinite);
     tcase_add_test(tc, bad_config);
+    tcase_add_test(tc, gaussian_per_level_steps);
+    tcase_add_test(tc, pool_moves_keep_posterior);
+    tcase_add_test(tc, pool_in_posterior);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -9,7 +9,10 @@
 #  2. rank-count invariance: a DW-4 EGNN run with model selection on 1, 2
 #     and 3 ranks writes identical networks (h5diff, bit for bit).
 #  3. exact restart: 2 iterations, then --restart to 4, equals 4 straight.
-#  4. deck errors: one clear line naming the file and the key.
+#  4. the same two with per-level step sizes (step_per_level = yes): the
+#     per-level η (/dikl/eta_level) too; and a model written without them
+#     continues with them (every level starting from its η).
+#  5. deck errors: one clear line naming the file and the key.
 . "$top_srcdir/tests/driver/common.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
@@ -104,6 +107,43 @@ sed "s/dw4-np1.h5/dw4-rs.h5/" dw4.ini > rs4.ini
 grep -q "continuing dw4-rs.h5 at iteration 2" rs4.out || { cat rs4.out; fail "restart: not continued"; }
 same_networks dw4-np1.h5 dw4-rs.h5 "restart"
 echo "ok: restart 2 -> 4 equals 4 straight"
+
+# per-level step sizes: rank-count invariance and exact restart
+same_levels() {
+  same_networks "$1" "$2" "$3"
+  "$H5DIFF" "$1" "$2" /dikl/eta_level /dikl/eta_level || fail "$3: /dikl/eta_level differs"
+}
+for np in 1 2 3; do
+  sed "s/dw4-np1.h5/lv-np$np.h5/; s/^seed = 5/seed = 5\nstep_per_level = yes/" dw4.ini > lv-$np.ini
+  "$MPIRUN" --oversubscribe -np $np "$DIGS" run lv-$np.ini > lv-np$np.out
+done
+same_levels lv-np1.h5 lv-np2.h5 "levels: ranks 1 vs 2"
+same_levels lv-np1.h5 lv-np3.h5 "levels: ranks 1 vs 3"
+echo "ok: step_per_level: rank invariance 1 vs 2, 3"
+sed "s/lv-np1.h5/lv-rs.h5/; s/iterations = 4/iterations = 2/" lv-1.ini > lvrs2.ini
+sed "s/lv-np1.h5/lv-rs.h5/" lv-1.ini > lvrs4.ini
+"$MPIRUN" -np 1 "$DIGS" run lvrs2.ini > lvrs2.out
+"$MPIRUN" --oversubscribe -np 2 "$DIGS" run --restart lvrs4.ini > lvrs4.out
+grep -q "continuing lv-rs.h5 at iteration 2" lvrs4.out || { cat lvrs4.out; fail "levels restart: not continued"; }
+same_levels lv-np1.h5 lv-rs.h5 "levels: restart"
+echo "ok: step_per_level: restart 2 -> 4 equals 4 straight"
+"$PYTHON" - <<'EOF2' || fail "levels: eta_level"
+import h5py, numpy as np
+lv = h5py.File("lv-np1.h5")["dikl"]
+eta = lv["eta_level"][:]
+print("ok: eta_level", eta)
+assert len(eta) == 30 and eta[0] == 0.01, eta
+assert np.all(eta > 0) and len(set(eta[1:])) > 1, eta  # adapted per level
+assert "eta_level" not in h5py.File("dw4-np1.h5")["dikl"]
+EOF2
+# a model without per-level steps continues with them
+sed "s/dw4-np1.h5/lv-old.h5/; s/iterations = 4/iterations = 2/" dw4.ini > old2.ini
+sed "s/lv-np1.h5/lv-old.h5/" lv-1.ini > old4.ini
+"$MPIRUN" -np 1 "$DIGS" run old2.ini > old2.out
+"$MPIRUN" -np 1 "$DIGS" run --restart old4.ini > old4.out
+grep -q "continuing lv-old.h5 at iteration 2" old4.out || { cat old4.out; fail "old model: not continued"; }
+"$H5DIFF" lv-old.h5 lv-old.h5 /dikl/eta_level /dikl/eta_level || fail "old model: no eta_level written"
+echo "ok: a model without per-level steps continues with them"
 
 printf '[system]\npotential = dw4\n[dikl]\niterations = 2\nscore_stepz = 3\n' > typo.ini
 expect_error typo "typo.ini:5" "$DIGS" run typo.ini
