@@ -8,4 +8,4 @@ dist_inputs_DATA += \
 	inputs/mog40-digs.ini inputs/manywell32-digs.ini inputs/dw4-digs.ini \
 	inputs/lj13-digs.ini inputs/mixture-digs.ini \
 	inputs/dikl-mog40.ini inputs/dikl-mw32.ini inputs/dikl-dw4.ini \
-	inputs/dikl-lj13.ini
+	inputs/dikl-lj13.ini inputs/coupled-dw4.ini inputs/coupled-lj13.ini

@@ -26,7 +26,9 @@
 #include "driver/init_positions.h"
 #include "driver/progress.h"
 #include "driver/report.h"
+#include "driver/run_coupled.h"
 #include "driver/run_dikl.h"
+#include "driver/run_digs.h"
 #include "driver/run_config.h"
 #include "io/checkpoint.h"
 #include "io/h5md.h"
@@ -55,16 +57,10 @@ const char digs_usage_run[] =
     "\n"
     "Deck keys: doc/deck.md.  Example: inputs/lj13-mala.ini\n";
 
-typedef struct run_options {
-    const char *deck;
-    const char *trace;
-    int quiet;
-    int restart;
-    int check;
-} run_options;
+
 
 /* 0 ok, 1 help printed, 2 usage error (message printed by rank 0). */
-static int parse_options(int argc, char **argv, int rank, run_options *o)
+static int parse_options(int argc, char **argv, int rank, digs_run_options *o)
 {
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -98,444 +94,28 @@ static int parse_options(int argc, char **argv, int rank, run_options *o)
     return 0;
 }
 
-typedef struct run_state {
-    digs_deck *deck;
-    digs_potential *pot;
-    digs_sampler *sampler;
-    digs_run_config cfg;
-    digs_chains *chains;
-    digs_h5md *out;
-    FILE *trace;
-    int64_t *pooled;        /* statistics summed over ranks, this interval */
-    int64_t *pooled_total;  /* ... and over the whole run */
-    double *acceptance;     /* per level, last interval (progress line, and
-                             * /record_observables/acceptance) */
-    double *chain_acc;      /* per local chain, since the last record */
-    uint64_t first_sweep;   /* 0, or the checkpoint's sweep on a restart */
-    int restarted;          /* continued from a checkpoint */
-    digs_checkpoint resumed;   /* the checkpoint restarted from (owned) */
-    /* wall time on this rank, seconds: sweeps, pooling statistics, the
-     * trajectory (records, per-record rows, flushes), checkpoint files */
-    double t_sweep, t_exchange, t_output, t_checkpoint;
-} run_state;
-
-static void run_state_free(run_state *r)
-{
-    if (r->trace)
-        fclose(r->trace);
-    digs_checkpoint_free(&r->resumed);
-    free(r->pooled);
-    free(r->pooled_total);
-    free(r->acceptance);
-    free(r->chain_acc);
-    digs_chains_destroy(&r->chains);
-    digs_sampler_destroy(&r->sampler);
-    digs_potential_destroy(&r->pot);
-    digs_deck_destroy(&r->deck);
-}
-
 /* Everything every rank can check before touching any file. */
-static int setup(MPI_Comm comm, run_state *r)
+static int setup(MPI_Comm comm, digs_run_state *r)
 {
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    DIGS_CHECK(digs_potential_create(r->deck, &r->pot));
-    DIGS_CHECK(digs_run_config_read(r->deck, r->pot, &r->cfg));
-    DIGS_CHECK(digs_sampler_create(r->deck, r->pot, r->cfg.seed, &r->sampler));
+    DIGS_CHECK(digs_run_read(r));
     DIGS_CHECK(digs_deck_check_unused(r->deck));
-
-    long first;
-    int count;
-    digs_layout_block(r->cfg.chains, size, rank, &first, &count);
-    DIGS_CHECK(digs_chains_create(&r->chains, r->cfg.chains, first, count,
-                                  r->pot->dim, r->sampler->state_size));
-    int n_stats = r->sampler->n_stats, n_levels = n_stats / 2;
-    DIGS_CALLOC(r->pooled, n_stats);
-    DIGS_CALLOC(r->pooled_total, n_stats);
-    DIGS_CALLOC(r->acceptance, n_levels);
-    DIGS_CALLOC(r->chain_acc, count);
-    return DIGS_OK;
-}
-
-/* What a checkpoint of this deck must hold (identity fields only). */
-static digs_checkpoint deck_identity(const run_state *r)
-{
-    return (digs_checkpoint){
-        .n_chains = r->cfg.chains,
-        .dim = r->pot->dim,
-        .state_size = r->sampler->state_size,
-        .seed = r->cfg.seed,
-        .potential = r->pot->ops->name,
-        .method = r->sampler->ops->name,
-        .n_params = r->sampler->n_params,
-        .n_stats = r->sampler->n_stats,
-    };
-}
-
-/* Restore the chains, the adapted parameters, the sweep counter, the
- * run's pooled statistics and evaluation counts from the checkpoint.
- * The caches (energy, grad, state) are restored bit for bit, so the
- * sampler's start is not called.  Collective. */
-static int resume(MPI_Comm comm, run_state *r)
-{
-    digs_checkpoint want = deck_identity(r);
-    digs_checkpoint *c = &r->resumed;
-    DIGS_CHECK(digs_checkpoint_read(comm, r->cfg.checkpoint, &want, c,
-                                    r->chains));
-    if (c->sweep > r->cfg.sweeps)
-        return DIGS_FAIL(DIGS_ERR_INPUT,
-                         "%s: the checkpoint is at sweep %llu, beyond [run] "
-                         "sweeps = %llu",
-                         r->cfg.checkpoint, (unsigned long long)c->sweep,
-                         (unsigned long long)r->cfg.sweeps);
-    digs_sampler *s = r->sampler;
-    for (int k = 0; k < s->n_params; k++)
-        s->params[k] = c->params[k];
-    for (int k = 0; k < s->n_stats; k++)
-        r->pooled_total[k] = c->pooled_total[k];
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    s->n_grad = rank == 0 ? c->n_grad : 0;   /* summed over ranks later */
-    s->n_energy = rank == 0 ? c->n_energy : 0;
-    r->first_sweep = c->sweep;
-    return DIGS_OK;
-}
-
-/* Join n labels with single spaces into a new string (caller frees). */
-static char *join_labels(int n, const char *const *names, const int *ids)
-{
-    size_t size = 1;
-    for (int i = 0; i < n; i++)
-        size += (names ? strlen(names[i]) : 12) + 1;
-    char *text = malloc(size), *end = text;
-    if (!text)
-        return NULL;
-    *end = '\0';
-    for (int i = 0; i < n; i++)
-        end += names ? sprintf(end, "%s%s", i ? " " : "", names[i])
-                     : sprintf(end, "%s%d", i ? " " : "", ids[i]);
-    return text;
-}
-
-/* Atom, residue and element labels of particle potentials that have them
- * (AMBER), as space-separated strings under /parameters, in atom order. */
-static int write_topology(digs_h5md *out, const digs_potential *p)
-{
-    struct {
-        const char *name;
-        const char *const *labels;
-        const int *ids;
-    } lists[] = {{"atom_names", p->atom_names, NULL},
-                 {"residue_names", p->residue_names, NULL},
-                 {"residue_ids", NULL, p->residue_ids},
-                 {"elements", p->elements, NULL}};
-    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
-        if (p->n_particles <= 0 || (!lists[k].labels && !lists[k].ids))
-            continue;
-        char *text = join_labels(p->n_particles, lists[k].labels, lists[k].ids);
-        if (!text)
-            return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory for labels");
-        int status = digs_h5md_set_parameter(out, lists[k].name, text);
-        free(text);
-        DIGS_CHECK(status);
-    }
-    return DIGS_OK;
-}
-
-/* The cost of the whole run (REFERENCE.md §3.6), summed over ranks and,
- * after a restart, over sessions: /parameters/evaluations.  Collective. */
-static int write_cost(MPI_Comm comm, run_state *r)
-{
-    int64_t local[2] = {r->sampler->n_grad, r->sampler->n_energy}, total[2];
-    DIGS_CHECK(digs_comm_sum_i64(comm, local, total, 2));
-    char text[160];
-    snprintf(text, sizeof text,
-             "energy+gradient %" PRId64 ", energy-only %" PRId64, total[0],
-             total[1]);
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "evaluations", text));
-    return DIGS_OK;
-}
-
-static int open_output(MPI_Comm comm, run_state *r, const run_options *o)
-{
-    const digs_potential *p = r->pot;
-    int particles = p->n_particles > 0;
-    digs_h5md_spec spec = {
-        .path = r->cfg.trajectory,
-        .group = r->cfg.group,
-        .n_chains = r->cfg.chains,
-        .first_chain = r->chains->first,
-        .n_local = r->chains->n,
-        .n_particles = particles ? p->n_particles : 1,
-        .spatial_dim = particles ? p->spatial_dim : p->dim,
-        .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit : NULL,
-        /* H5MD spells units with spaces and exponents ("kJ mol-1"). */
-        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
-                       : strcmp(p->energy_unit, "reduced") ? p->energy_unit
-                                                           : NULL,
-        .buffer_records = (int)r->cfg.buffer_records,
-    };
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    if (r->restarted) {
-        const digs_checkpoint *c = &r->resumed;
-        digs_h5md_extent keep = {.records = c->records,
-                                 .n_series = c->n_series,
-                                 .series = c->series,
-                                 .rows = c->series_rows};
-        DIGS_CHECK(digs_h5md_open_append(&r->out, comm, &spec, &keep));
-    } else {
-        DIGS_CHECK(digs_h5md_create(&r->out, comm, &spec));
-        /* A checkpoint of an earlier run must not pair with this new
-         * trajectory if this run dies before its first checkpoint. */
-        if (rank == 0 && r->cfg.checkpoint) {
-            char tmp[4200];
-            snprintf(tmp, sizeof tmp, "%s.tmp", r->cfg.checkpoint);
-            unlink(r->cfg.checkpoint);
-            unlink(tmp);
-        }
-    }
-    const digs_sampler *s = r->sampler;
-    if (s->n_stats > 0)
-        DIGS_CHECK(digs_h5md_declare_record(r->out, "acceptance",
-                                            s->n_stats / 2, s->stat_names));
-    if (s->n_params > 0)
-        DIGS_CHECK(digs_h5md_declare_record(r->out, s->param_group,
-                                            s->n_params, s->param_names));
-    char seed[32];
-    snprintf(seed, sizeof seed, "%" PRIu32, r->cfg.seed);
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "deck", digs_deck_text(r->deck)));
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "deck_file",
-                                       digs_deck_filename(r->deck)));
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "program", PACKAGE_STRING));
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "potential", p->ops->name));
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "method",
-                                       r->sampler->ops->name));
-    DIGS_CHECK(digs_h5md_set_parameter(r->out, "seed", seed));
-    DIGS_CHECK(write_topology(r->out, p));
-    if (o->trace) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s.%d", o->trace, rank);
-        r->trace = fopen(path, "w");
-        if (!r->trace)
-            return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot create trace file", path);
-    }
-    return DIGS_OK;
-}
-
-/* Sum the sampler's counters over ranks, hand them to adapt, reset.
- * r->acceptance gets this interval's pooled acceptance per level (NaN for
- * a level with nothing proposed).  Collective. */
-static int exchange(MPI_Comm comm, run_state *r, uint64_t done)
-{
-    digs_sampler *s = r->sampler;
-    DIGS_CHECK(digs_comm_sum_i64(comm, s->stats, r->pooled, s->n_stats));
-    memset(s->stats, 0, sizeof(int64_t) * (size_t)s->n_stats);
-    for (int k = 0; k < s->n_stats; k++)
-        r->pooled_total[k] += r->pooled[k];
-    for (int l = 0; l < s->n_stats / 2; l++) {
-        int64_t prop = r->pooled[2 * l + 1];
-        r->acceptance[l] = prop ? (double)r->pooled[2 * l] / (double)prop : NAN;
-    }
-    if (s->ops->adapt)
-        DIGS_CHECK(s->ops->adapt(s, r->pooled, done));
-    return DIGS_OK;
-}
-
-/* The time series of adaptation: one row of pooled acceptance per level
- * and one of the adapted parameters, after each exchange.  Collective. */
-static int log_exchange(run_state *r, uint64_t done)
-{
-    const digs_sampler *s = r->sampler;
-    if (s->n_stats > 0)
-        DIGS_CHECK(digs_h5md_append_record(r->out, "acceptance", (int64_t)done,
-                                           s->n_stats / 2, r->acceptance));
-    if (s->n_params > 0)
-        DIGS_CHECK(digs_h5md_append_record(r->out, s->param_group,
-                                           (int64_t)done, s->n_params,
-                                           s->params));
-    return DIGS_OK;
-}
-
-/* Flush the trajectory (its on-disk state then matches the checkpoint
- * about to be written), then write the checkpoint.  Called where the
- * pooled statistics were just exchanged and the per-chain counts just
- * recorded (run_config enforces the alignment).  Collective. */
-static int checkpoint(MPI_Comm comm, run_state *r, uint64_t done)
-{
-    double t0 = MPI_Wtime();
-    DIGS_CHECK(digs_h5md_flush(r->out));
-    double t1 = MPI_Wtime();
-    r->t_output += t1 - t0;
-    const digs_sampler *s = r->sampler;
-    int64_t local[2] = {s->n_grad, s->n_energy}, total[2];
-    DIGS_CHECK(digs_comm_sum_i64(comm, local, total, 2));
-    int n_series = digs_h5md_n_series(r->out);
-    const char **series = calloc((size_t)n_series + 1, sizeof *series);
-    int64_t *rows = calloc((size_t)n_series + 1, sizeof *rows);
-    if (!series || !rows) {
-        free(series);
-        free(rows);
-        return DIGS_FAIL(DIGS_ERR_MEMORY, "out of memory for a checkpoint");
-    }
-    for (int k = 0; k < n_series; k++) {
-        series[k] = digs_h5md_series_name(r->out, k);
-        rows[k] = digs_h5md_series_rows(r->out, k);
-    }
-    digs_checkpoint c = deck_identity(r);
-    c.sweep = done;
-    c.records = digs_h5md_records(r->out);
-    c.n_series = n_series;
-    c.series = series;
-    c.series_rows = rows;
-    c.param_group = s->param_group;
-    c.params = s->params;
-    c.pooled_total = r->pooled_total;
-    c.n_grad = total[0];
-    c.n_energy = total[1];
-    c.deck = digs_deck_text(r->deck);
-    int status = digs_checkpoint_write(comm, r->cfg.checkpoint, &c, r->chains);
-    free(series);
-    free(rows);
-    r->t_checkpoint += MPI_Wtime() - t1;
-    return status;
-}
-
-/* A checkpoint is due every checkpoint_every sweeps, and at the end of a
- * run that ends on an exchange and a record (so that extending the run
- * later continues exactly). */
-static int checkpoint_due(const digs_run_config *cfg, uint64_t done)
-{
-    if (!cfg->checkpoint)
-        return 0;
-    if (done % (uint64_t)cfg->checkpoint_every == 0)
-        return 1;
-    return done == cfg->sweeps && done % (uint64_t)cfg->exchange_every == 0 &&
-           done % (uint64_t)cfg->record_every == 0;
-}
-
-static int record(run_state *r, uint64_t done)
-{
-    digs_chains *c = r->chains;
-    for (int i = 0; i < c->n; i++)
-        r->chain_acc[i] = c->proposed[i]
-                              ? (double)c->accepted[i] / (double)c->proposed[i]
-                              : 0.0;
-    DIGS_CHECK(digs_h5md_append(r->out, (int64_t)done, (double)done, c->x,
-                                c->energy, r->chain_acc, NULL));
-    if (r->trace) {
-        for (int i = 0; i < c->n; i++) {
-            fprintf(r->trace, "%llu %ld %.17g %.17g",
-                    (unsigned long long)done, c->first + i, c->energy[i],
-                    r->chain_acc[i]);
-            for (int k = 0; k < c->dim; k++)
-                fprintf(r->trace, " %.17g", c->x[(size_t)i * c->dim + k]);
-            fputc('\n', r->trace);
-        }
-        if (ferror(r->trace))
-            return DIGS_FAIL(DIGS_ERR_IO, "cannot write the trace file");
-    }
-    digs_chains_reset_counts(c);
-    return DIGS_OK;
-}
-
-/* Rank 0 prints what was done; the evaluation counts are summed over
- * ranks (collective).  The rate counts this invocation's work only; the
- * time split is rank 0's share of its wall time. */
-static void summary(MPI_Comm comm, run_state *r, double seconds)
-{
-    int64_t local[2] = {r->sampler->n_grad, r->sampler->n_energy}, total[2];
-    digs_comm_sum_i64(comm, local, total, 2);
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    if (rank != 0)
-        return;
-    printf("digs run: %llu sweeps of %ld chains (%s on %s) in %.2f s on %d "
-           "rank%s\n",
-           (unsigned long long)(r->cfg.sweeps - r->first_sweep), r->cfg.chains,
-           r->sampler->ops->name, r->pot->ops->name, seconds, size,
-           size > 1 ? "s" : "");
-    if (r->restarted)
-        printf("  continued from %s at sweep %llu; now at sweep %llu\n",
-               r->cfg.checkpoint, (unsigned long long)r->first_sweep,
-               (unsigned long long)r->cfg.sweeps);
-    double here = (double)(total[0] - r->resumed.n_grad);
-    printf("  evaluations: %" PRId64 " energy+gradient (%.3g/s), %" PRId64
-           " energy-only\n",
-           total[0], seconds > 0 ? here / seconds : 0.0, total[1]);
-    printf("  acceptance:");
-    for (int l = 0; l < r->sampler->n_stats / 2; l++) {
-        int64_t prop = r->pooled_total[2 * l + 1];
-        printf(" %s %.4f", r->sampler->stat_names[l],
-               prop ? (double)r->pooled_total[2 * l] / (double)prop : 0.0);
-    }
-    double pct = seconds > 0 ? 100.0 / seconds : 0.0;
-    printf("\n  time: sweeps %.1f %%, exchange %.1f %%, output %.1f %%, "
-           "checkpoint %.1f %%\n",
-           r->t_sweep * pct, r->t_exchange * pct, r->t_output * pct,
-           r->t_checkpoint * pct);
-    printf("  trajectory: %s (%lld records of %ld frames)\n",
-           r->cfg.trajectory, (long long)digs_h5md_records(r->out),
-           r->cfg.chains);
-    fflush(stdout);
-}
-
-/* Chains start fresh (positions from [run] init, then the sampler's
- * start) or, when a restart is asked for and the checkpoint exists, from
- * the checkpoint.  Collective; errors reported once. */
-static int start_chains(MPI_Comm comm, run_state *r, const run_options *o,
-                        int allow_resume)
-{
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    int want = allow_resume && (o->restart || r->cfg.restart);
-    int status = DIGS_OK;
-    if (want && !r->cfg.checkpoint)
-        status = DIGS_FAIL(DIGS_ERR_INPUT,
-                           "%s: --restart needs [output] checkpoint = PATH in "
-                           "the deck",
-                           digs_deck_filename(r->deck));
-    DIGS_CHECK(digs_report_collective(comm, status));
-    if (want && digs_checkpoint_exists(comm, r->cfg.checkpoint)) {
-        DIGS_CHECK(digs_report_collective(comm, resume(comm, r)));
-        r->restarted = 1;
-        if (rank == 0 && !o->quiet) {
-            printf("digs run: continuing from %s at sweep %llu\n",
-                   r->cfg.checkpoint, (unsigned long long)r->first_sweep);
-            fflush(stdout);
-        }
-        return DIGS_OK;
-    }
-    if (want && rank == 0 && !o->quiet) {
-        printf("digs run: no checkpoint %s yet; starting from sweep 0\n",
-               r->cfg.checkpoint);
-        fflush(stdout);
-    }
-    DIGS_CHECK(digs_report_collective(
-        comm, digs_init_positions(&r->cfg, r->pot, r->chains)));
-    status = r->chains->n > 0 ? r->sampler->ops->start(r->sampler, r->chains)
-                              : DIGS_OK;
-    return digs_report_collective(comm, status);
+    return digs_run_place_chains(comm, r, 1.0);
 }
 
 /* Setup, chain start (resumed from the checkpoint when allowed and asked
  * for) and the output file.  Collective; errors reported once. */
-static int prepare(MPI_Comm comm, run_state *r, const run_options *o,
-                   int allow_resume)
+static int prepare(MPI_Comm comm, digs_run_state *r,
+                   const digs_run_options *o, int allow_resume)
 {
     int status = digs_report_collective(comm, setup(comm, r));
     if (status == DIGS_OK)
-        status = start_chains(comm, r, o, allow_resume);
-    if (status == DIGS_OK)
-        status = digs_report_collective(comm, open_output(comm, r, o));
+        status = digs_run_prepare(comm, r, o, allow_resume);
     return status;
 }
 
 /* One pass of the sweep loop from r->first_sweep to the end.  Any failure
  * aborts the job from the rank that saw it. */
-static void sweep_loop(MPI_Comm comm, run_state *r, const run_options *o)
+static void sweep_loop(MPI_Comm comm, digs_run_state *r, const digs_run_options *o)
 {
     int rank, status;
     MPI_Comm_rank(comm, &rank);
@@ -554,23 +134,23 @@ static void sweep_loop(MPI_Comm comm, run_state *r, const run_options *o)
         r->t_sweep += t1 - t0;
         uint64_t done = sweep + 1;
         if (done % (uint64_t)cfg->exchange_every == 0 || done == cfg->sweeps) {
-            if ((status = exchange(comm, r, done)) != DIGS_OK)
+            if ((status = digs_run_exchange(comm, r, done)) != DIGS_OK)
                 digs_report_abort_local(comm, status);
             double t2 = MPI_Wtime();
             r->t_exchange += t2 - t1;
-            if ((status = log_exchange(r, done)) != DIGS_OK)
+            if ((status = digs_run_log_exchange(r, done)) != DIGS_OK)
                 digs_report_abort_local(comm, status);
             t1 = MPI_Wtime();
             r->t_output += t1 - t2;
         }
         if (done % (uint64_t)cfg->record_every == 0) {
-            if ((status = record(r, done)) != DIGS_OK)
+            if ((status = digs_run_record(r, done)) != DIGS_OK)
                 digs_report_abort_local(comm, status);
             double t2 = MPI_Wtime();
             r->t_output += t2 - t1;
         }
-        if (checkpoint_due(cfg, done) &&
-            (status = checkpoint(comm, r, done)) != DIGS_OK)
+        if (digs_run_checkpoint_due(cfg, done) &&
+            (status = digs_run_checkpoint(comm, r, done)) != DIGS_OK)
             digs_report_abort_local(comm, status);
         if (rank == 0)
             digs_progress_update(&progress, done, MPI_Wtime(),
@@ -583,20 +163,22 @@ int digs_cmd_run(int argc, char **argv)
     MPI_Comm comm = MPI_COMM_WORLD;
     int rank;
     MPI_Comm_rank(comm, &rank);
-    run_options opt;
+    digs_run_options opt;
     int usage = parse_options(argc, argv, rank, &opt);
     if (usage)
         return usage == 1 ? 0 : 2;
 
-    run_state r;
+    digs_run_state r;
     memset(&r, 0, sizeof r);
     if (digs_driver_load_deck(comm, opt.deck, &r.deck) != DIGS_OK)
         return 1;
-    if (digs_deck_has_section(r.deck, "dikl")
-        && !digs_deck_has_key(r.deck, "run", "method")) {
-        /* a training deck: [dikl] without a sampling method */
-        int code = digs_run_dikl(comm, r.deck, opt.restart, opt.quiet,
-                                 opt.check);
+    if (digs_deck_has_section(r.deck, "dikl")) {
+        /* [dikl] alone: a training deck; with a sampling method too: the
+         * coupled job (chains on every rank, the trainer on rank 0) */
+        int code = digs_deck_has_key(r.deck, "run", "method")
+                       ? digs_run_coupled(comm, r.deck, &opt)
+                       : digs_run_dikl(comm, r.deck, opt.restart, opt.quiet,
+                                       opt.check);
         digs_deck_destroy(&r.deck);
         return code;
     }
@@ -604,7 +186,7 @@ int digs_cmd_run(int argc, char **argv)
         int status = digs_report_collective(comm, setup(comm, &r));
         if (status == DIGS_OK && rank == 0)
             printf("%s: ok\n", opt.deck);
-        run_state_free(&r);
+        digs_run_state_free(&r);
         return status == DIGS_OK ? 0 : 1;
     }
     int status = prepare(comm, &r, &opt, 1);
@@ -624,28 +206,28 @@ int digs_cmd_run(int argc, char **argv)
         digs_h5md_close(&r.out);
         digs_deck *deck = r.deck;
         r.deck = NULL;
-        run_state_free(&r);
+        digs_run_state_free(&r);
         memset(&r, 0, sizeof r);
         r.deck = deck;
         status = prepare(comm, &r, &opt, 0);
     }
     if (status != DIGS_OK) {
         digs_h5md_close(&r.out);
-        run_state_free(&r);
+        digs_run_state_free(&r);
         return 1;
     }
 
     double t0 = MPI_Wtime();
     sweep_loop(comm, &r, &opt);
     double t1 = MPI_Wtime();
-    status = digs_report_collective(comm, write_cost(comm, &r));
+    status = digs_report_collective(comm, digs_run_write_cost(comm, &r));
     if (status == DIGS_OK)
         status = digs_report_collective(comm, digs_h5md_flush(r.out));
     double seconds = MPI_Wtime() - t0;
     r.t_output += MPI_Wtime() - t1;
     if (status == DIGS_OK && !opt.quiet)
-        summary(comm, &r, seconds);
+        digs_run_summary(comm, &r, seconds);
     int closed = digs_report_collective(comm, digs_h5md_close(&r.out));
-    run_state_free(&r);
+    digs_run_state_free(&r);
     return status == DIGS_OK && closed == DIGS_OK ? 0 : 1;
 }

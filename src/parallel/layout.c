@@ -16,3 +16,22 @@ int digs_layout_owner(long n_chains, int size, long chain)
         return (int)(chain / (base + 1));
     return (int)(extra + (chain - big) / base);
 }
+
+void digs_layout_weighted(long n_chains, int size, int rank, double share0,
+                          long *first, int *count)
+{
+    if (size == 1 || share0 == 1.0) {
+        digs_layout_block(n_chains, size, rank, first, count);
+        return;
+    }
+    long n0 = (long)(share0 * (double)n_chains / size + 0.5);
+    if (n0 > n_chains)
+        n0 = n_chains;
+    if (rank == 0) {
+        *first = 0;
+        *count = (int)n0;
+        return;
+    }
+    digs_layout_block(n_chains - n0, size - 1, rank - 1, first, count);
+    *first += n0;
+}

@@ -11,4 +11,12 @@ void digs_layout_block(long n_chains, int size, int rank, long *first,
 /* The rank that owns global chain `chain`. */
 int digs_layout_owner(long n_chains, int size, long chain);
 
+/* A block layout where rank 0 holds share0 times an even share
+ * (round(share0 · n/size) chains, at most n) and ranks 1..size−1 split the
+ * rest evenly (digs_layout_block over size − 1 ranks).  share0 = 1 or a
+ * single rank: digs_layout_block.  Used where rank 0 has other work (the
+ * DiKL trainer in a coupled job). */
+void digs_layout_weighted(long n_chains, int size, int rank, double share0,
+                          long *first, int *count);
+
 #endif

@@ -338,6 +338,22 @@ int digs_sampler_digs_set_denoiser(digs_sampler *s, digs_denoiser_fn fn,
     return DIGS_OK;
 }
 
+int digs_sampler_digs_levels(const digs_sampler *s, digs_level_info *out)
+{
+    if (!s || s->ops != &digs_sampler_digs || !s->data)
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "digs_sampler_digs_levels: not a DiGS sampler");
+    const digs_data *d = s->data;
+    out->n = d->sched.n;
+    out->alpha = d->sched.alpha;
+    out->sigma = d->sched.sigma;
+    out->inner_mala = d->inner == INNER_MALA;
+    out->adaptive = d->adaptive;
+    out->adapt_until = d->adapt_until;
+    out->pairs_per_level = d->pairs_per_level;
+    return DIGS_OK;
+}
+
 const digs_sampler_ops digs_sampler_digs = {
     .name = "digs",
     .summary = "Diffusive Gibbs sampling: multi-level noising, MH-corrected "

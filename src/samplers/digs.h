@@ -27,4 +27,22 @@ typedef int (*digs_denoiser_fn)(void *ctx, const digs_kernel_target *t,
 int digs_sampler_digs_set_denoiser(digs_sampler *s, digs_denoiser_fn fn,
                                    void *ctx);
 
+/* The noise levels of a DiGS sampler, for code that maps its adapted step
+ * sizes (s->params[l], level l) onto another sampler's noise levels (the
+ * coupled job, src/driver/coupled_flow.c).  The accepted/proposed pair of
+ * level l's inner sampler is stats[2 (l·pairs_per_level + pairs_per_level
+ * − 1)] and the entry after it. */
+typedef struct digs_level_info {
+    int n;                /* levels */
+    const double *alpha;  /* [n] increasing, the sampler's own array */
+    const double *sigma;  /* [n] sqrt(1 − alpha²) */
+    int inner_mala;       /* 1: params are MALA step sizes (0: HMC) */
+    int adaptive;         /* 1: step_size = auto */
+    long adapt_until;     /* last sweep that adapts (auto) */
+    int pairs_per_level;  /* 2 with the MH initialisation, else 1 */
+} digs_level_info;
+
+/* Fill *out; fails with DIGS_ERR_INTERNAL if s is not a DiGS sampler. */
+int digs_sampler_digs_levels(const digs_sampler *s, digs_level_info *out);
+
 #endif

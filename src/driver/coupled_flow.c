@@ -1,0 +1,126 @@
+/* Chains ↔ trainer flows of the coupled job (src/driver/coupled_flow.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "driver/coupled_flow.h"
+
+/* v = log(σ²/α²): the log variance of the Gaussian likelihood in x. */
+static double width(double alpha, double sigma)
+{
+    return log(sigma * sigma / (alpha * alpha));
+}
+
+void coupled_map_steps(const digs_level_info *lv, const double *h,
+                       const dikl_schedule *sched, double *eta)
+{
+    /* DiGS levels are increasing in α, so decreasing in v. */
+    int n = lv->n;
+    double v_narrow = width(lv->alpha[n - 1], lv->sigma[n - 1]);
+    double v_wide = width(lv->alpha[0], lv->sigma[0]);
+    for (int t = 1; t < sched->T; t++) {
+        double v = width(sched->a[t], sched->sigma[t]);
+        double y;
+        if (v <= v_narrow) {
+            y = log(h[n - 1]) + (v - v_narrow);
+        } else if (v >= v_wide) {
+            y = log(h[0]);
+        } else {
+            int l = n - 1;
+            while (l > 0 && width(lv->alpha[l - 1], lv->sigma[l - 1]) < v)
+                l--;
+            /* v between level l (narrower) and l − 1 (wider) */
+            double v1 = width(lv->alpha[l], lv->sigma[l]);
+            double v0 = width(lv->alpha[l - 1], lv->sigma[l - 1]);
+            double f = (v - v1) / (v0 - v1);
+            y = (1 - f) * log(h[l]) + f * log(h[l - 1]);
+        }
+        eta[t] = exp(y);
+    }
+    eta[0] = eta[1];
+}
+
+void coupled_feedback_counts(const digs_level_info *lv,
+                             const dikl_schedule *sched,
+                             const int64_t *accepted, const int64_t *proposed,
+                             int64_t *stats)
+{
+    const double tolerance = log(1.21);
+    for (int t = 1; t < sched->T; t++) {
+        if (proposed[t] <= 0)
+            continue;
+        double v = width(sched->a[t], sched->sigma[t]);
+        int best = -1;
+        double gap = tolerance;
+        for (int l = 0; l < lv->n; l++) {
+            double g = fabs(v - width(lv->alpha[l], lv->sigma[l]));
+            if (g <= gap) {
+                gap = g;
+                best = l;
+            }
+        }
+        if (best < 0)
+            continue;
+        int64_t *pair =
+            stats + 2 * (best * lv->pairs_per_level + lv->pairs_per_level - 1);
+        pair[0] += accepted[t];
+        pair[1] += proposed[t];
+    }
+}
+
+int coupled_reference_init(coupled_reference *ref, MPI_Comm comm,
+                           const digs_chains *chains, long records)
+{
+    memset(ref, 0, sizeof *ref);
+    int size;
+    MPI_Comm_size(comm, &size);
+    ref->n_chains = chains->n_global;
+    ref->dim = chains->dim;
+    ref->capacity = records * chains->n_global;
+    DIGS_CALLOC(ref->x, (size_t)ref->capacity * (size_t)ref->dim);
+    DIGS_CALLOC(ref->energy, ref->capacity);
+    DIGS_CALLOC(ref->counts, size);
+    DIGS_CALLOC(ref->displs, size);
+    int mine = chains->n;
+    if (MPI_Allgather(&mine, 1, MPI_INT, ref->counts, 1, MPI_INT, comm)
+        != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgather failed");
+    for (int r = 1; r < size; r++)
+        ref->displs[r] = ref->displs[r - 1] + ref->counts[r - 1];
+    return DIGS_OK;
+}
+
+void coupled_reference_free(coupled_reference *ref)
+{
+    free(ref->x);
+    free(ref->energy);
+    free(ref->counts);
+    free(ref->displs);
+    memset(ref, 0, sizeof *ref);
+}
+
+int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
+                          const digs_chains *chains)
+{
+    int size;
+    MPI_Comm_size(comm, &size);
+    long row = ref->next;
+    int dim = ref->dim;
+    int xcounts[size], xdispls[size];
+    for (int r = 0; r < size; r++) {
+        xcounts[r] = ref->counts[r] * dim;
+        xdispls[r] = ref->displs[r] * dim;
+    }
+    if (MPI_Allgatherv(chains->x, chains->n * dim, MPI_DOUBLE,
+                       ref->x + (size_t)row * dim, xcounts, xdispls,
+                       MPI_DOUBLE, comm) != MPI_SUCCESS
+        || MPI_Allgatherv(chains->energy, chains->n, MPI_DOUBLE,
+                          ref->energy + row, ref->counts, ref->displs,
+                          MPI_DOUBLE, comm) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgatherv failed");
+    ref->next = (row + ref->n_chains) % ref->capacity;
+    if (ref->filled < ref->capacity)
+        ref->filled += ref->n_chains;
+    return DIGS_OK;
+}

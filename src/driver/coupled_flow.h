@@ -1,0 +1,58 @@
+/* What flows between the chains and the trainer in a coupled job
+ * (doc/coupled.md): DiGS step sizes onto the trainer's noise levels, the
+ * trainer's posterior acceptance back onto DiGS's levels, and the set of
+ * recent chain states the trainer uses as a reference and a pool.
+ *
+ * The map between the two schedules.  A DiGS level α and a DiKL step t
+ * with a_t = α are the same denoising posterior p(x | x̃) ∝ p(x)
+ * N(x̃; αx, (1 − α²) I) (REFERENCE.md §3.1 and §6.3 are both
+ * variance-preserving), so MALA step sizes carry over.  Levels are matched
+ * on v = log(σ²/α²), the log variance of the likelihood in x. */
+#ifndef DIGS_DRIVER_COUPLED_FLOW_H
+#define DIGS_DRIVER_COUPLED_FLOW_H
+
+#include <stdint.h>
+
+#include <mpi.h>
+
+#include "dikl/schedule.h"
+#include "samplers/chains.h"
+#include "samplers/digs.h"
+
+/* eta[t] for t = 1..T−1 from DiGS's step sizes h[l]: log h interpolated
+ * linearly in v between DiGS levels; beyond the narrowest DiGS level
+ * (larger a_t) the step shrinks in proportion to σ²/a² (the posterior
+ * there is the likelihood's width); beyond the widest it stays at the
+ * widest level's step (the prior dominates).  eta[0] = eta[1]. */
+void coupled_map_steps(const digs_level_info *levels, const double *h,
+                       const dikl_schedule *sched, double *eta);
+
+/* Add the trainer's per-step posterior MALA counts (accepted[t],
+ * proposed[t], t = 1..T−1) to the inner-sampler pair of the DiGS level
+ * that matches step t, where one does: |v_t − v_l| ≤ log 1.21 (posterior
+ * widths within 10 %).  stats has the DiGS sampler's layout. */
+void coupled_feedback_counts(const digs_level_info *levels,
+                             const dikl_schedule *sched,
+                             const int64_t *accepted, const int64_t *proposed,
+                             int64_t *stats);
+
+/* The last `records` records of every chain, on every rank, in global
+ * chain order within a record (a ring buffer of whole records). */
+typedef struct coupled_reference {
+    long n_chains, capacity;  /* rows = records · n_chains */
+    int dim;
+    long filled, next;        /* rows held; next row to overwrite */
+    double *x;                /* [capacity][dim] */
+    double *energy;           /* [capacity] */
+    int *counts, *displs;     /* Allgatherv layout (rows), per rank */
+} coupled_reference;
+
+int coupled_reference_init(coupled_reference *ref, MPI_Comm comm,
+                           const digs_chains *chains, long records);
+void coupled_reference_free(coupled_reference *ref);
+
+/* Gather every rank's chains into the next record slot.  Collective. */
+int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
+                          const digs_chains *chains);
+
+#endif

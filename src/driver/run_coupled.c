@@ -1,0 +1,622 @@
+/* The coupled DiGS + DiKL job (src/driver/run_coupled.h, doc/coupled.md).
+ *
+ * Rounds.  Round i is trainer iteration i (score phase and generator step
+ * on rank 0, posterior split over all ranks) and sweeps [iK, (i+1)K) of
+ * every chain, K = [run] sweeps / [dikl] iterations.  A sweep touches only
+ * its own rank's chains and draws only from its chain's streams, so a
+ * rank may do it whenever it likes: ranks other than 0 sweep while they
+ * wait for rank 0's networks (the trainer's idle hook), as far ahead as
+ * the next "chain point"; rank 0 does its K sweeps after each generator
+ * step.  A chain point is a round end where something collective touches
+ * the chains (pooling statistics, a record and the reference set, a
+ * checkpoint, re-seeding from the generator, the end): there every rank
+ * first completes exactly (i+1)K sweeps.  Between chain points the ranks
+ * can drift, which absorbs rounds of unequal cost.  Round ends also write
+ * generator sample sets, which do not touch the chains.  Chain numbers
+ * therefore depend on the deck alone: not on the rank count, not on
+ * timing, and (with no flow into the chains switched on) not on the
+ * trainer at all.
+ *
+ * Restart: the chains' checkpoint and the model file are written at the
+ * same round end; `--restart` resumes both and refills the reference set
+ * from the trajectory's last records, so the run continues exactly. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/status.h"
+#include "dikl/trainer.h"
+#include "driver/coupled_config.h"
+#include "driver/coupled_flow.h"
+#include "driver/coupled_samples.h"
+#include "driver/report.h"
+#include "driver/run_coupled.h"
+#include "io/h5md_read.h"
+#include "parallel/comm.h"
+
+typedef struct coupled {
+    MPI_Comm comm;
+    int rank, size;
+    digs_run_state run;
+    dikl_trainer *trainer;
+    coupled_config cc;
+    digs_level_info levels;       /* valid when the method is digs */
+    coupled_reference ref;
+    uint64_t sweep;               /* sweeps this rank has done */
+    uint64_t quota;               /* sweeps this rank may reach now */
+    int slice_next;               /* first chain of the sweep's next block */
+    int64_t *feedback;            /* [n_stats] trainer counts to pool */
+    double *eta;                  /* [T] mapped step sizes */
+    double *draw_x, *draw_e;      /* rank 0: generator draws */
+    int *chain_counts, *chain_displs; /* chains per rank (Scatterv) */
+    digs_h5md_group *sets;        /* "generator" group, or NULL */
+    int64_t kept_sets;            /* sets kept when continuing the file */
+    /* wall seconds on this rank */
+    double t_chains, t_wait, t_output, t_flows;
+} coupled;
+
+/* Chains per slice of idle work: a waiting rank checks the trainer's
+ * message between slices, so a slice should take well under a
+ * millisecond (about 0.4 ms for 8 DW-4 DiGS chains). */
+enum { SLICE_CHAINS = 8 };
+
+/* Advance the next block of at most `most` local chains by sweep
+ * c->sweep; after the last block the sweep is complete.  Every chain
+ * draws from its own streams, so sweeping a block at a time is the same
+ * as sweeping them all (samplers/sampler.h). */
+static int sweep_slice(coupled *c, int most)
+{
+    digs_run_state *r = &c->run;
+    const digs_chains *all = r->chains;
+    double t0 = MPI_Wtime();
+    int status = DIGS_OK, off = c->slice_next;
+    int n = all->n - off < most ? all->n - off : most;
+    if (n > 0) {
+        size_t d = (size_t)all->dim, k = (size_t)off;
+        digs_chains block = {
+            .n = n,
+            .first = all->first + off,
+            .n_global = all->n_global,
+            .dim = all->dim,
+            .x = all->x + k * d,
+            .energy = all->energy + k,
+            .grad = all->grad + k * d,
+            .state_size = all->state_size,
+            .state = all->state ? all->state + k * (size_t)all->state_size
+                                : NULL,
+            .accepted = all->accepted + k,
+            .proposed = all->proposed + k,
+        };
+        status = r->sampler->ops->sweep(r->sampler, &block, c->sweep);
+    }
+    c->slice_next = off + n;
+    if (c->slice_next >= all->n) {
+        c->slice_next = 0;
+        c->sweep++;
+    }
+    c->t_chains += MPI_Wtime() - t0;
+    return status;
+}
+
+/* Complete the current sweep of this rank's chains. */
+static int sweep_once(coupled *c)
+{
+    uint64_t target = c->sweep + 1;
+    int status = DIGS_OK;
+    while (status == DIGS_OK && c->sweep < target)
+        status = sweep_slice(c, c->run.chains->n > 0 ? c->run.chains->n : 1);
+    return status;
+}
+
+/* The trainer's idle hook (src/dikl/trainer.h): a slice of sweeping
+ * while this rank may still run ahead (c->quota). */
+static int idle_sweep(void *ctx)
+{
+    coupled *c = ctx;
+    if (c->sweep >= c->quota)
+        return 0;
+    int status = sweep_slice(c, SLICE_CHAINS);
+    return status == DIGS_OK ? 1 : -status;
+}
+
+/* Wait for every rank at a round end without spinning; the time is this
+ * rank's waiting. */
+static int barrier_polite(coupled *c)
+{
+    double t0 = MPI_Wtime();
+    int status = dikl_barrier_polite(0, c->comm, NULL);
+    c->t_wait += MPI_Wtime() - t0;
+    return status;
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+static int read_deck(coupled *c)
+{
+    digs_run_state *r = &c->run;
+    DIGS_CHECK(digs_run_read(r));
+    DIGS_CHECK(dikl_trainer_create(&c->trainer, r->deck, r->pot, c->comm));
+    DIGS_CHECK(coupled_config_read(r->deck, &r->cfg, r->sampler,
+                                   &c->trainer->cfg, &c->cc));
+    DIGS_CHECK(digs_deck_check_unused(r->deck));
+    if (strcmp(r->sampler->ops->name, "digs") == 0)
+        DIGS_CHECK(digs_sampler_digs_levels(r->sampler, &c->levels));
+    return DIGS_OK;
+}
+
+static int allocate(coupled *c)
+{
+    digs_run_state *r = &c->run;
+    DIGS_CHECK(digs_run_place_chains(c->comm, r, c->cc.rank0_share));
+    DIGS_CALLOC(c->feedback, r->sampler->n_stats > 0 ? r->sampler->n_stats : 1);
+    DIGS_CALLOC(c->eta, c->trainer->sched.T);
+    DIGS_CALLOC(c->chain_counts, c->size);
+    DIGS_CALLOC(c->chain_displs, c->size);
+    int mine = r->chains->n;
+    if (MPI_Allgather(&mine, 1, MPI_INT, c->chain_counts, 1, MPI_INT, c->comm)
+        != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgather failed");
+    for (int k = 1; k < c->size; k++)
+        c->chain_displs[k] = c->chain_displs[k - 1] + c->chain_counts[k - 1];
+    if (c->cc.reference || c->cc.posterior_pool)
+        DIGS_CHECK(coupled_reference_init(&c->ref, c->comm, r->chains,
+                                          c->cc.reference_records));
+    if (c->rank == 0) {
+        long n = c->cc.sample_size > r->cfg.chains ? c->cc.sample_size
+                                                   : r->cfg.chains;
+        DIGS_CALLOC(c->draw_x, (size_t)n * r->pot->dim);
+        DIGS_CALLOC(c->draw_e, n);
+    }
+    return DIGS_OK;
+}
+
+static void coupled_free(coupled *c)
+{
+    coupled_reference_free(&c->ref);
+    free(c->feedback);
+    free(c->eta);
+    free(c->draw_x);
+    free(c->draw_e);
+    free(c->chain_counts);
+    free(c->chain_displs);
+    dikl_trainer_destroy(&c->trainer);
+    digs_run_state_free(&c->run);
+}
+
+/* ---- the flows at a round end --------------------------------------- */
+
+/* Hand the reference set to the trainer (selection and/or pool). */
+static int share_reference(coupled *c)
+{
+    const coupled_reference *ref = &c->ref;
+    if (c->cc.reference)
+        DIGS_CHECK(dikl_trainer_set_reference(c->trainer, (int)ref->filled,
+                                              ref->x, ref->energy));
+    if (c->cc.posterior_pool)
+        DIGS_CHECK(dikl_trainer_set_pool(c->trainer, (int)ref->filled,
+                                         ref->x));
+    return DIGS_OK;
+}
+
+/* DiGS's adapted step sizes onto the trainer's steps (coupled_flow.h). */
+static int seed_steps(coupled *c)
+{
+    coupled_map_steps(&c->levels, c->run.sampler->params, &c->trainer->sched,
+                      c->eta);
+    return dikl_trainer_set_level_steps(c->trainer, c->eta);
+}
+
+/* Re-seed every chain from the selected generator: rank 0 draws one
+ * sample per chain and scatters them in chain order; the sampler then
+ * recomputes its caches.  Any start keeps the chains' target exact
+ * (they are MCMC chains for p); doc/coupled.md. */
+static int chains_from_generator(coupled *c, long iteration)
+{
+    digs_run_state *r = &c->run;
+    int dim = r->pot->dim, status = DIGS_OK;
+    if (c->rank == 0)
+        status = coupled_generate(c->trainer, &c->trainer->best_p,
+                                  COUPLED_KEY_CHAINS, iteration,
+                                  r->cfg.chains, c->draw_x, c->draw_e);
+    DIGS_CHECK(digs_comm_agree_message(c->comm, status));
+    int counts[c->size], displs[c->size];
+    for (int k = 0; k < c->size; k++) {
+        counts[k] = c->chain_counts[k] * dim;
+        displs[k] = c->chain_displs[k] * dim;
+    }
+    if (MPI_Scatterv(c->draw_x, counts, displs, MPI_DOUBLE, r->chains->x,
+                     r->chains->n * dim, MPI_DOUBLE, 0, c->comm)
+        != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Scatterv failed");
+    status = r->chains->n > 0 ? r->sampler->ops->start(r->sampler, r->chains)
+                              : DIGS_OK;
+    return digs_comm_agree_message(c->comm, status);
+}
+
+/* The "generator" particle group: sample_size frames per record, all
+ * written by rank 0 (doc/file-formats.md). */
+static int add_sample_group(coupled *c)
+{
+    const digs_potential *p = c->run.pot;
+    int particles = p->n_particles > 0;
+    digs_h5md_group_spec g = {
+        .name = "generator",
+        .n_frames = c->cc.sample_size,
+        .first_frame = 0,
+        .n_local = c->rank == 0 ? (int)c->cc.sample_size : 0,
+        .n_particles = particles ? p->n_particles : 1,
+        .spatial_dim = particles ? p->spatial_dim : p->dim,
+        .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit
+                                                          : NULL,
+        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
+                       : strcmp(p->energy_unit, "reduced")   ? p->energy_unit
+                                                             : NULL,
+        .buffer_records = 1,
+    };
+    return digs_h5md_add_group(c->run.out, &g, &c->sets);
+}
+
+/* One set of sample_size draws of the current generator (stream key
+ * COUPLED_KEY_SETS, counter the iteration); time = the trainer's wall
+ * seconds over all sessions, for quality-against-time curves. */
+static int write_sample_set(coupled *c, long iteration, double wall)
+{
+    int status = DIGS_OK;
+    if (c->rank == 0)
+        status = coupled_generate(c->trainer, &c->trainer->gen_p,
+                                  COUPLED_KEY_SETS, iteration,
+                                  c->cc.sample_size, c->draw_x, c->draw_e);
+    DIGS_CHECK(digs_comm_agree_message(c->comm, status));
+    double t0 = MPI_Wtime();
+    status = digs_h5md_group_append(c->sets, iteration,
+                                    c->trainer->wall_offset + wall,
+                                    c->draw_x, c->draw_e);
+    c->t_output += MPI_Wtime() - t0;
+    return status;
+}
+
+/* Pool statistics (with the trainer's counts when feedback is on), and
+ * seed the trainer's step sizes from the adapted ones. */
+static int exchange(coupled *c, uint64_t done)
+{
+    digs_run_state *r = &c->run;
+    digs_sampler *s = r->sampler;
+    int adapting = c->levels.n > 0 && c->levels.adaptive
+                   && done <= (uint64_t)c->levels.adapt_until;
+    if (c->cc.feedback && adapting && c->rank == 0)
+        for (int k = 0; k < s->n_stats; k++)
+            s->stats[k] += c->feedback[k];
+    memset(c->feedback, 0, sizeof(int64_t) * (size_t)s->n_stats);
+    double t0 = MPI_Wtime();
+    DIGS_CHECK(digs_run_exchange(c->comm, r, done));
+    double t1 = MPI_Wtime();
+    r->t_exchange += t1 - t0;
+    DIGS_CHECK(digs_run_log_exchange(r, done));
+    r->t_output += MPI_Wtime() - t1;
+    if (c->cc.step_sizes && adapting)
+        DIGS_CHECK(seed_steps(c));
+    return DIGS_OK;
+}
+
+/* Does the end of iteration `it` touch the chains collectively (pooling,
+ * a record, a checkpoint, re-seeding, the last sweep)?  Only there must
+ * every rank have done exactly it·K sweeps; between such points a rank
+ * may run ahead, which smooths out rounds of unequal cost. */
+static int chain_point(const coupled *c, long it)
+{
+    const digs_run_config *cfg = &c->run.cfg;
+    uint64_t done = (uint64_t)it * (uint64_t)c->cc.sweeps_per_iteration;
+    return done % (uint64_t)cfg->exchange_every == 0
+           || (cfg->record_every > 0 && done % (uint64_t)cfg->record_every == 0)
+           || digs_run_checkpoint_due(cfg, done) || done >= cfg->sweeps
+           || c->cc.chains_from_generator == it;
+}
+
+/* The sweep count a rank may reach before the next chain point after
+ * iteration `it` (what the idle hook works towards). */
+static uint64_t next_chain_point(const coupled *c, long it)
+{
+    long last = c->trainer->cfg.iterations;
+    long k = it + 1;
+    while (k < last && !chain_point(c, k))
+        k++;
+    return (uint64_t)k * (uint64_t)c->cc.sweeps_per_iteration;
+}
+
+/* The round-end work that does not touch the chains: generator sample
+ * sets, and the model file when no chain checkpoint carries it. */
+static int round_end_samples(coupled *c, long it, double wall)
+{
+    if (c->cc.sample_every > 0 && it % c->cc.sample_every == 0) {
+        double t0 = MPI_Wtime();
+        DIGS_CHECK(write_sample_set(c, it, wall));
+        c->t_flows += MPI_Wtime() - t0;
+    }
+    return DIGS_OK;
+}
+
+static int round_end_trainer(coupled *c, long it, double wall)
+{
+    DIGS_CHECK(round_end_samples(c, it, wall));
+    const digs_run_config *cfg = &c->run.cfg;
+    if (!cfg->checkpoint
+        && (it % c->trainer->cfg.checkpoint_every == 0
+            || it == c->trainer->cfg.iterations)) {
+        double t1 = MPI_Wtime();
+        DIGS_CHECK(digs_comm_agree_message(
+            c->comm,
+            dikl_trainer_save(c->trainer, digs_deck_text(c->run.deck))));
+        c->t_output += MPI_Wtime() - t1;
+    }
+    return DIGS_OK;
+}
+
+static int round_end(coupled *c, double wall)
+{
+    digs_run_state *r = &c->run;
+    const digs_run_config *cfg = &r->cfg;
+    long it = c->trainer->iteration;
+    uint64_t done = (uint64_t)it * (uint64_t)c->cc.sweeps_per_iteration;
+    if (!chain_point(c, it))
+        return round_end_trainer(c, it, wall);
+    DIGS_CHECK(barrier_polite(c));
+    double t0 = MPI_Wtime();
+    if (c->cc.feedback) {
+        const int64_t *acc, *prop;
+        dikl_trainer_level_counts(c->trainer, &acc, &prop);
+        coupled_feedback_counts(&c->levels, &c->trainer->sched, acc, prop,
+                                c->feedback);
+    }
+    if (done % (uint64_t)cfg->exchange_every == 0 || done == cfg->sweeps)
+        DIGS_CHECK(exchange(c, done));
+    if (cfg->record_every > 0 && done % (uint64_t)cfg->record_every == 0) {
+        double t1 = MPI_Wtime();
+        DIGS_CHECK(digs_run_record(r, done));
+        r->t_output += MPI_Wtime() - t1;
+        if (c->cc.reference || c->cc.posterior_pool) {
+            DIGS_CHECK(coupled_reference_add(&c->ref, c->comm, r->chains));
+            DIGS_CHECK(share_reference(c));
+        }
+    }
+    if (c->cc.chains_from_generator == it)
+        DIGS_CHECK(chains_from_generator(c, it));
+    c->t_flows += MPI_Wtime() - t0;
+    if (digs_run_checkpoint_due(cfg, done)) {
+        DIGS_CHECK(digs_run_checkpoint(c->comm, r, done));
+        double t1 = MPI_Wtime();
+        DIGS_CHECK(digs_comm_agree_message(
+            c->comm, dikl_trainer_save(c->trainer, digs_deck_text(r->deck))));
+        c->t_output += MPI_Wtime() - t1;
+        return round_end_samples(c, it, wall);
+    }
+    return round_end_trainer(c, it, wall);
+}
+
+/* ---- progress and summary ------------------------------------------- */
+
+static void progress_line(const coupled *c, double elapsed, long first)
+{
+    const dikl_trainer *t = c->trainer;
+    long done = t->iteration - first, total = t->cfg.iterations;
+    double per = done > 0 ? elapsed / done : 0;
+    printf("[%5.1f%%] it %ld/%ld sweep %" PRIu64 "  L_score %.4g  L_gen %+.4g"
+           "  post acc %.3f",
+           100.0 * t->iteration / total, t->iteration, total, c->sweep,
+           t->loss_score, t->loss_gen, t->acceptance);
+    if (!isnan(t->metric))
+        printf("  metric %.4g (best %.4g @ %ld)", t->metric, t->best_metric,
+               t->best_iteration);
+    const digs_sampler *s = c->run.sampler;
+    int n = s->n_stats / 2;
+    if (n > 0) {
+        printf("  chains acc");
+        for (int l = 0; l < n; l++)
+            printf(" %.2f", c->run.acceptance[l]);
+    }
+    printf("  %.3g s/it  ETA %.0f s\n", per,
+           per * (double)(total - t->iteration));
+    fflush(stdout);
+}
+
+/* Per-rank time split printed by rank 0; the coupling loss is waiting
+ * plus the round-end flows and exchanges. */
+static void summary(const coupled *c, double seconds, long first)
+{
+    const dikl_trainer *t = c->trainer;
+    const digs_run_state *r = &c->run;
+    enum { N = 7 };
+    double mine[N] = {c->t_chains,
+                      t->time.net,
+                      t->time.posterior + t->time.select,
+                      t->time.wait + c->t_wait,
+                      c->t_flows + r->t_exchange,
+                      c->t_output + r->t_output + r->t_checkpoint + t->time.io,
+                      seconds};
+    double all[N * c->size];
+    MPI_Gather(mine, N, MPI_DOUBLE, all, N, MPI_DOUBLE, 0, c->comm);
+    if (c->rank != 0)
+        return;
+    printf("digs run: %ld coupled iterations (%s chains: %ld, %" PRIu64
+           " sweeps; DiKL %s networks) in %.2f s on %d rank%s\n",
+           t->iteration - first, r->sampler->ops->name, r->cfg.chains,
+           c->sweep, t->cfg.generator.kind == DIKL_NET_EGNN ? "EGNN" : "MLP",
+           seconds, c->size, c->size > 1 ? "s" : "");
+    printf("  model %s (selected iteration %ld, metric %.4g); trajectory %s\n",
+           t->cfg.model_path, t->best_iteration, t->best_metric,
+           r->cfg.trajectory);
+    double worst = 0;
+    for (int k = 0; k < c->size; k++) {
+        const double *v = all + N * k;
+        double pct = v[6] > 0 ? 100 / v[6] : 0;
+        printf("  rank %d time: chains %.1f %%, networks %.1f %%, posterior "
+               "%.1f %%, waiting %.1f %%, exchange %.1f %%, output %.1f %%\n",
+               k, v[0] * pct, v[1] * pct, v[2] * pct, v[3] * pct, v[4] * pct,
+               v[5] * pct);
+        double loss = (v[3] + v[4]) * pct;
+        worst = loss > worst ? loss : worst;
+    }
+    printf("  coupling loss (waiting + exchange), worst rank: %.1f %% of "
+           "the run\n",
+           worst);
+    fflush(stdout);
+}
+
+/* ---- the job -------------------------------------------------------- */
+
+static int model_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* After a restart: the reference set as it was at the checkpoint, read
+ * back from the trajectory's last reference_records records before the
+ * checkpoint's (rank 0 reads, every rank receives).  Every record added a
+ * record to the set, so this is the uninterrupted run's set. */
+static int refill_reference(coupled *c)
+{
+    coupled_reference *ref = &c->ref;
+    const digs_run_state *r = &c->run;
+    long N = ref->n_chains, records = (long)r->resumed.records;
+    long keep = ref->capacity / N;
+    long k0 = records > keep ? records - keep : 0, rows = (records - k0) * N;
+    int status = DIGS_OK;
+    if (c->rank == 0) {
+        digs_h5md_reader *in = NULL;
+        double *e = NULL;
+        long n = 0;
+        status = digs_h5md_reader_open(r->cfg.trajectory, &in);
+        if (status == DIGS_OK)
+            status = digs_h5md_read_positions(in, r->cfg.group, k0 * N, rows,
+                                              ref->x);
+        if (status == DIGS_OK)
+            status = digs_h5md_read_observable(in, "potential_energy", &n, &e);
+        if (status == DIGS_OK && n < records * N)
+            status = DIGS_FAIL(DIGS_ERR_INPUT,
+                               "%s: %ld energies, expected at least %ld",
+                               r->cfg.trajectory, n, records * N);
+        if (status == DIGS_OK)
+            memcpy(ref->energy, e + k0 * N, (size_t)rows * sizeof *e);
+        free(e);
+        digs_h5md_reader_close(&in);
+    }
+    DIGS_CHECK(digs_comm_agree_message(c->comm, status));
+    if (MPI_Bcast(ref->x, (int)(rows * ref->dim), MPI_DOUBLE, 0, c->comm)
+            != MPI_SUCCESS
+        || MPI_Bcast(ref->energy, (int)rows, MPI_DOUBLE, 0, c->comm)
+               != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
+    ref->filled = rows;
+    ref->next = rows % ref->capacity;
+    return DIGS_OK;
+}
+
+/* Chains (fresh or from the checkpoint), trajectory, and the trainer's
+ * state when the run continues. */
+static int prepare(coupled *c, const digs_run_options *opt)
+{
+    digs_run_state *r = &c->run;
+    DIGS_CHECK(digs_run_start_chains(c->comm, r, opt, 1));
+    if (r->restarted && (c->cc.reference || c->cc.posterior_pool))
+        DIGS_CHECK(digs_report_collective(c->comm, refill_reference(c)));
+    /* the generator sets a continued file keeps: one per sample_every
+     * iterations up to the checkpoint's iteration */
+    static const char *const group_names[] = {"generator"};
+    long K = c->cc.sweeps_per_iteration;
+    if (c->cc.sample_every > 0) {
+        c->kept_sets = (int64_t)(r->first_sweep / (uint64_t)K)
+                       / c->cc.sample_every;
+        r->n_groups = 1;
+        r->groups = group_names;
+        r->group_records = &c->kept_sets;
+    }
+    DIGS_CHECK(digs_report_collective(c->comm,
+                                      digs_run_open_output(c->comm, r, opt)));
+    if (c->cc.sample_every > 0)
+        DIGS_CHECK(digs_report_collective(c->comm, add_sample_group(c)));
+    c->sweep = r->first_sweep;
+    int restart = opt->restart || r->cfg.restart;
+    int exists = 0;
+    if (restart) {
+        exists = c->rank == 0 ? model_exists(c->trainer->cfg.model_path) : 0;
+        MPI_Bcast(&exists, 1, MPI_INT, 0, c->comm);
+    }
+    if (exists)
+        DIGS_CHECK(digs_report_collective(c->comm,
+                                          dikl_trainer_resume(c->trainer)));
+    int status = DIGS_OK;
+    if ((uint64_t)c->trainer->iteration * (uint64_t)K != r->first_sweep)
+        status = DIGS_FAIL(
+            DIGS_ERR_INPUT,
+            "%s: the model %s is at iteration %ld but the chains' checkpoint "
+            "%s is at sweep %" PRIu64 " (%ld sweeps per iteration); they "
+            "must come from the same round end",
+            digs_deck_filename(r->deck), c->trainer->cfg.model_path,
+            c->trainer->iteration, r->cfg.checkpoint ? r->cfg.checkpoint : "-",
+            r->first_sweep, K);
+    DIGS_CHECK(digs_report_collective(c->comm, status));
+    if (r->restarted && (c->cc.reference || c->cc.posterior_pool))
+        DIGS_CHECK(digs_report_collective(c->comm, share_reference(c)));
+    return DIGS_OK;
+}
+
+int digs_run_coupled(MPI_Comm comm, digs_deck *deck,
+                     const digs_run_options *opt)
+{
+    coupled c;
+    memset(&c, 0, sizeof c);
+    c.comm = comm;
+    MPI_Comm_rank(comm, &c.rank);
+    MPI_Comm_size(comm, &c.size);
+    c.run.deck = deck;
+    int status = digs_report_collective(comm, read_deck(&c));
+    if (status == DIGS_OK)
+        status = digs_report_collective(comm, allocate(&c));
+    if (opt->check || status != DIGS_OK) {
+        if (status == DIGS_OK && c.rank == 0)
+            printf("%s: ok\n", digs_deck_filename(deck));
+        c.run.deck = NULL; /* the caller's */
+        coupled_free(&c);
+        return status == DIGS_OK ? 0 : 1;
+    }
+    status = prepare(&c, opt);
+    dikl_trainer *t = c.trainer;
+    dikl_trainer_set_idle(t, idle_sweep, &c);
+    long first = t->iteration;
+    long K = c.cc.sweeps_per_iteration;
+    double t0 = MPI_Wtime();
+    while (status == DIGS_OK && t->iteration < t->cfg.iterations) {
+        long it = t->iteration;
+        c.quota = next_chain_point(&c, it);
+        status = digs_report_collective(
+            comm, dikl_trainer_iteration(t, MPI_Wtime() - t0));
+        /* rank 0 keeps pace round by round; every rank completes the
+         * sweeps due at a chain point */
+        uint64_t due = c.rank == 0 || chain_point(&c, it + 1)
+                           ? (uint64_t)(it + 1) * (uint64_t)K
+                           : 0;
+        while (status == DIGS_OK && c.sweep < due)
+            if ((status = sweep_once(&c)) != DIGS_OK)
+                digs_report_abort_local(comm, status);
+        if (status == DIGS_OK)
+            status = digs_report_collective(comm,
+                                            round_end(&c, MPI_Wtime() - t0));
+        if (status == DIGS_OK && c.rank == 0 && !opt->quiet
+            && (t->iteration % t->cfg.progress_every == 0
+                || t->iteration == t->cfg.iterations))
+            progress_line(&c, MPI_Wtime() - t0, first);
+    }
+    if (status == DIGS_OK)
+        status = digs_report_collective(comm, digs_run_write_cost(comm, &c.run));
+    if (status == DIGS_OK)
+        status = digs_report_collective(comm, digs_h5md_flush(c.run.out));
+    if (status == DIGS_OK && !opt->quiet)
+        summary(&c, MPI_Wtime() - t0, first);
+    int closed = digs_report_collective(comm, digs_h5md_close(&c.run.out));
+    c.run.deck = NULL;
+    coupled_free(&c);
+    return status == DIGS_OK && closed == DIGS_OK ? 0 : 1;
+}
