@@ -43,6 +43,7 @@
 #include "dikl/trainer.h"
 #include "driver/commands.h"
 #include "driver/report.h"
+#include "driver/run_digs.h"
 #include "io/h5md.h"
 #include "nn/init.h"
 #include "nn/params.h"
@@ -205,11 +206,8 @@ static int open_output(const sample_options *o, sampler_state *s,
         .n_local = 1,
         .n_particles = particles ? p->n_particles : 1,
         .spatial_dim = particles ? p->spatial_dim : p->dim,
-        .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit
-                                                         : NULL,
-        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
-                       : strcmp(p->energy_unit, "reduced")   ? p->energy_unit
-                                                             : NULL,
+        .length_unit = digs_run_length_unit(p),
+        .energy_unit = digs_run_energy_unit(p),
         .buffer_records = (int)o->batch,
     };
     DIGS_CHECK(digs_h5md_create(&s->out, MPI_COMM_SELF, &spec));
@@ -224,6 +222,7 @@ static int open_output(const sample_options *o, sampler_state *s,
     DIGS_CHECK(digs_h5md_set_parameter(s->out, "seed", text));
     snprintf(text, sizeof text, "%ld", o->n);
     DIGS_CHECK(digs_h5md_set_parameter(s->out, "samples", text));
+    DIGS_CHECK(digs_run_write_topology(s->out, p));
     return DIGS_OK;
 }
 

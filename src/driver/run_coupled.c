@@ -249,11 +249,8 @@ static int add_sample_group(coupled *c)
         .n_local = c->rank == 0 ? (int)c->cc.sample_size : 0,
         .n_particles = particles ? p->n_particles : 1,
         .spatial_dim = particles ? p->spatial_dim : p->dim,
-        .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit
-                                                          : NULL,
-        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
-                       : strcmp(p->energy_unit, "reduced")   ? p->energy_unit
-                                                             : NULL,
+        .length_unit = digs_run_length_unit(p),
+        .energy_unit = digs_run_energy_unit(p),
         .buffer_records = 1,
     };
     return digs_h5md_add_group(c->run.out, &g, &c->sets);

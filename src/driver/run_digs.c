@@ -155,6 +155,18 @@ int digs_run_write_cost(MPI_Comm comm, digs_run_state *r)
     return DIGS_OK;
 }
 
+const char *digs_run_length_unit(const digs_potential *p)
+{
+    return strcmp(p->length_unit, "reduced") ? p->length_unit : NULL;
+}
+
+const char *digs_run_energy_unit(const digs_potential *p)
+{
+    return strcmp(p->energy_unit, "kJ/mol") == 0  ? "kJ mol-1"
+           : strcmp(p->energy_unit, "reduced") ? p->energy_unit
+                                                 : NULL;
+}
+
 int digs_run_open_output(MPI_Comm comm, digs_run_state *r, const digs_run_options *o)
 {
     const digs_potential *p = r->pot;
@@ -167,11 +179,8 @@ int digs_run_open_output(MPI_Comm comm, digs_run_state *r, const digs_run_option
         .n_local = r->chains->n,
         .n_particles = particles ? p->n_particles : 1,
         .spatial_dim = particles ? p->spatial_dim : p->dim,
-        .length_unit = strcmp(p->length_unit, "reduced") ? p->length_unit : NULL,
-        /* H5MD spells units with spaces and exponents ("kJ mol-1"). */
-        .energy_unit = strcmp(p->energy_unit, "kJ/mol") == 0 ? "kJ mol-1"
-                       : strcmp(p->energy_unit, "reduced") ? p->energy_unit
-                                                           : NULL,
+        .length_unit = digs_run_length_unit(p),
+        .energy_unit = digs_run_energy_unit(p),
         .buffer_records = (int)r->cfg.buffer_records,
     };
     int rank;

@@ -93,6 +93,12 @@ int digs_run_write_cost(MPI_Comm comm, digs_run_state *r);
 /* Atom, residue and element labels of AMBER-like potentials under
  * /parameters (not collective beyond digs_h5md_set_parameter). */
 int digs_run_write_topology(digs_h5md *out, const digs_potential *p);
+/* The H5MD unit attributes of a potential's lengths and energies (H5MD
+ * spells units with spaces and exponents, "kJ mol-1"); NULL for reduced
+ * units (no attribute). */
+const char *digs_run_length_unit(const digs_potential *p);
+const char *digs_run_energy_unit(const digs_potential *p);
+
 /* Rank 0 prints the run's summary (collective: sums counts). */
 void digs_run_summary(MPI_Comm comm, digs_run_state *r, double seconds);
 
