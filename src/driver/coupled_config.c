@@ -72,8 +72,8 @@ int coupled_config_read(digs_deck *deck, const digs_run_config *run,
                               &c->reference_records));
     DIGS_CHECK(digs_deck_long(deck, S, "chains_from_generator", "0", 0,
                               dikl->iterations, &c->chains_from_generator));
-    DIGS_CHECK(digs_deck_long(deck, S, "sample_every", "0", 0,
-                              dikl->iterations, &c->sample_every));
+    DIGS_CHECK(digs_deck_long(deck, S, "sample_every", "0", 0, 1000000000L,
+                              &c->sample_every));
     DIGS_CHECK(digs_deck_long(deck, S, "sample_size", "1000", 1, 10000000,
                               &c->sample_size));
 
