@@ -93,6 +93,7 @@ static int read_optimisation(digs_deck *deck, int egnn, dikl_config *c)
     DIGS_CHECK(digs_deck_long(deck, S, "iterations", NULL, 1, 100000000,
                               &c->iterations));
     DIGS_CHECK(digs_deck_double(deck, S, "clip", "10", 0, 1e30, &c->clip));
+    DIGS_CHECK(digs_deck_double(deck, S, "ema", "0", 0, 0.999999, &c->ema));
     return DIGS_OK;
 }
 

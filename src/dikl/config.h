@@ -40,6 +40,9 @@ typedef struct dikl_config {
     dikl_posterior_config posterior;
     double eta;                 /* initial Stage-B MALA step size */
     int adaptive_step;          /* §6.5 ×1.5 / ÷1.5 rule after each iteration */
+    double ema;                 /* decay of the generator's exponential moving
+                                   average (0: off); selection, the selected
+                                   generator and sampling use the average */
     int step_per_level;         /* one Stage-B η per schedule level (1) or one
                                    for all levels (0, §6.5) */
     int pool_moves;             /* independence MH moves from the host's pool

@@ -246,6 +246,8 @@ static int write_objects(const char *tmp, hid_t file,
     DIGS_CHECK(status);
     DIGS_CHECK(nn_params_write(s->best, file, "dikl/best"));
     DIGS_CHECK(nn_params_write(s->generator, file, "dikl/generator"));
+    if (s->ema)
+        DIGS_CHECK(nn_params_write(s->ema, file, "dikl/ema"));
     DIGS_CHECK(nn_params_write(s->score, file, "dikl/score"));
     DIGS_CHECK(nn_adam_write(s->adam_generator, s->generator, file,
                              "dikl/adam_generator"));
@@ -587,6 +589,8 @@ int dikl_model_load(const char *path, dikl_model_state *s)
         status = nn_params_read(s->best, file, "dikl/best");
     if (status == DIGS_OK)
         status = nn_params_read(s->generator, file, "dikl/generator");
+    if (status == DIGS_OK && s->ema)
+        status = nn_params_read(s->ema, file, "dikl/ema");
     if (status == DIGS_OK)
         status = nn_params_read(s->score, file, "dikl/score");
     if (status == DIGS_OK)

@@ -54,6 +54,8 @@ typedef struct dikl_model_state {
     int has_eta_level;            /* load: 1 if eta_level was filled */
     nn_params *best;              /* selected generator (values only) */
     nn_params *generator, *score;
+    nn_params *ema;               /* the generator's moving average, or NULL
+                                     (not written, not read) */
     nn_adam *adam_generator, *adam_score;
     dikl_curves *curves;
 } dikl_model_state;

@@ -73,7 +73,8 @@ static int draw_samples(dikl_trainer *t)
     digs_stream rng;
     digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_SELECT,
                      (uint64_t)t->iteration, DIGS_RNG_DIKL, DIKL_SUB_SELECT);
-    DIGS_CHECK(dikl_net_generate(&t->gen, &t->gen_p, &rng, C, t->cfg.batch,
+    DIGS_CHECK(dikl_net_generate(&t->gen, dikl_trainer_sampled(t), &rng, C,
+                                 t->cfg.batch,
                                  t->cz, t->cx));
     for (size_t i = 0; i < (size_t)C * d; i++)
         t->cx_d[i] = t->cx[i];

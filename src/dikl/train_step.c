@@ -231,7 +231,16 @@ static int generator_step(dikl_trainer *t, int skip)
         t->skipped++;
         return DIGS_OK;
     }
-    return nn_adam_step(&t->adam_gen, &t->gen_p);
+    DIGS_CHECK(nn_adam_step(&t->adam_gen, &t->gen_p));
+    if (t->cfg.ema > 0) {
+        /* θ̄ ← d θ̄ + (1 − d) θ after each generator step taken */
+        nn_real d = (nn_real)t->cfg.ema, e = 1 - d;
+        nn_real *avg = t->ema_p.value;
+        const nn_real *now = t->gen_p.value;
+        for (size_t i = 0; i < t->gen_p.n; i++)
+            avg[i] = d * avg[i] + e * now[i];
+    }
+    return DIGS_OK;
 }
 
 /* §6.5 after each iteration, from the pooled acceptance (the same on
@@ -266,7 +275,7 @@ static int select_if_due(dikl_trainer *t)
         t->best_metric = t->metric;
         t->best_iteration = it;
         if (t->rank == 0)
-            memcpy(t->best_p.value, t->gen_p.value,
+            memcpy(t->best_p.value, dikl_trainer_sampled(t)->value,
                    t->gen_p.n * sizeof(nn_real));
     }
     return DIGS_OK;

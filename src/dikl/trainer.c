@@ -38,6 +38,18 @@ static int create_networks(dikl_trainer *t)
                                pot->spatial_dim, 0, 0, &rng));
     dikl_net_destroy(&best);
     memcpy(t->best_p.value, t->gen_p.value, t->gen_p.n * sizeof(nn_real));
+    if (t->cfg.ema > 0) {
+        /* the moving average: same tensors, starting at the initial weights */
+        nn_params_init(&t->ema_p);
+        dikl_net avg;
+        nn_init_stream(&rng, t->cfg.seed, NET_GENERATOR);
+        DIGS_CHECK(dikl_net_create(&avg, &t->ema_p, "generator",
+                                   &t->cfg.generator, pot->dim,
+                                   pot->n_particles, pot->spatial_dim, 0, 0,
+                                   &rng));
+        dikl_net_destroy(&avg);
+        memcpy(t->ema_p.value, t->gen_p.value, t->gen_p.n * sizeof(nn_real));
+    }
     DIGS_CHECK(nn_adam_init(&t->adam_gen, &t->gen_p, t->cfg.lr_generator));
     DIGS_CHECK(nn_adam_init(&t->adam_score, &t->score_p, t->cfg.lr_score));
     return DIGS_OK;
@@ -136,6 +148,7 @@ void dikl_trainer_destroy(dikl_trainer **tp)
     nn_params_free(&t->gen_p);
     nn_params_free(&t->score_p);
     nn_params_free(&t->best_p);
+    nn_params_free(&t->ema_p);
     dikl_curves_free(&t->curves);
     dikl_posterior_destroy(&t->post);
     digs_potential_destroy(&t->variant);
@@ -165,11 +178,17 @@ static dikl_model_state model_state(dikl_trainer *t, const char *deck_text)
         .eta_level = t->cfg.step_per_level ? t->eta_level : NULL,
         .best = &t->best_p,
         .generator = &t->gen_p,
+        .ema = t->cfg.ema > 0 ? &t->ema_p : NULL,
         .score = &t->score_p,
         .adam_generator = &t->adam_gen,
         .adam_score = &t->adam_score,
         .curves = &t->curves,
     };
+}
+
+nn_params *dikl_trainer_sampled(dikl_trainer *t)
+{
+    return t->cfg.ema > 0 ? &t->ema_p : &t->gen_p;
 }
 
 int dikl_trainer_save(dikl_trainer *t, const char *deck_text)

@@ -65,6 +65,7 @@ typedef struct dikl_trainer {
 
     /* rank 0: networks and optimiser state */
     nn_params gen_p, score_p, best_p;
+    nn_params ema_p;            /* generator moving average ([dikl] ema > 0) */
     dikl_net gen, score;
     nn_adam adam_gen, adam_score;
     dikl_curves curves;
@@ -125,6 +126,11 @@ int dikl_trainer_iteration(dikl_trainer *t, double wall_now);
 /* The model-selection metric of the current generator (§6.9), on every
  * rank.  Collective. */
 int dikl_trainer_select(dikl_trainer *t, double *metric);
+
+/* The generator parameters that are sampled, selected and kept as the
+ * product: the moving average with [dikl] ema > 0, else the current
+ * generator.  Rank 0. */
+nn_params *dikl_trainer_sampled(dikl_trainer *t);
 
 /* Rank 0 writes the model file (no-op elsewhere; not collective). */
 int dikl_trainer_save(dikl_trainer *t, const char *deck_text);

@@ -263,7 +263,7 @@ static int write_sample_set(coupled *c, long iteration, double wall)
 {
     int status = DIGS_OK;
     if (c->rank == 0)
-        status = coupled_generate(c->trainer, &c->trainer->gen_p,
+        status = coupled_generate(c->trainer, dikl_trainer_sampled(c->trainer),
                                   COUPLED_KEY_SETS, iteration,
                                   c->cc.sample_size, c->draw_x, c->draw_e);
     DIGS_CHECK(digs_comm_agree_message(c->comm, status));

@@ -8,7 +8,9 @@
 #     collapse (checked by hand: sd -> 0 or > 10).
 #  2. rank-count invariance: a DW-4 EGNN run with model selection on 1, 2
 #     and 3 ranks writes identical networks (h5diff, bit for bit).
-#  3. exact restart: 2 iterations, then --restart to 4, equals 4 straight.
+#  3. exact restart: 2 iterations, then --restart to 4, equals 4 straight
+#     (the DW-4 deck keeps a moving average of the generator, ema = 0.9,
+#     which is checkpointed and compared too).
 #  4. the same two with per-level step sizes (step_per_level = yes): the
 #     per-level η (/dikl/eta_level) too; and a model written without them
 #     continues with them (every level starting from its η).
@@ -81,10 +83,11 @@ check_every = 2
 check_samples = 40
 check_mala_steps = 3
 checkpoint_every = 2
+ema = 0.9
 model = dw4-np1.h5
 EOF2
 same_networks() {
-  for g in generator score best adam_generator adam_score; do
+  for g in generator score best ema adam_generator adam_score; do
     "$H5DIFF" "$1" "$2" "/dikl/$g" "/dikl/$g" || fail "$3: /dikl/$g differs"
   done
   for c in loss_score loss_generator acceptance eta metric; do
