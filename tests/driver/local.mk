@@ -9,3 +9,9 @@ TESTS += tests/driver/test_cli.sh tests/driver/test_bad_input.sh \
 	tests/driver/test_mpi_invariance.sh tests/driver/test_restart.sh \
 	tests/driver/test_kill.sh tests/driver/test_decks.sh \
 	tests/driver/test_coupled.sh
+# the coupled job's level map (src/driver/coupled_flow.c)
+check_PROGRAMS += tests/driver/test_coupled_flow
+tests_driver_test_coupled_flow_SOURCES = tests/driver/test_coupled_flow.c
+tests_driver_test_coupled_flow_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
+tests_driver_test_coupled_flow_LDADD = $(CHECK_TEST_LIBS)
+TESTS += tests/driver/test_coupled_flow
