@@ -65,16 +65,27 @@ void dikl_reference_free(dikl_reference *r)
     memset(r, 0, sizeof *r);
 }
 
-/* TVD of the model values v[0..n) against ref, 1 if none is finite and in
- * range (the toolkit's convention for an empty model histogram). */
+/* TVD of the model values v[0..n) (the finite ones of `total` samples)
+ * against ref, with every sample that is non-finite or outside the
+ * reference range counted as wholly mismatched: (1 − f) TVD_in + f for
+ * the fraction f of such samples, an upper bound of the TVD with an
+ * overflow bin.  The toolkit's TVD drops such samples (§8, §9.4), which
+ * would let a generator with a heavy high-energy tail (LJ-13's E > 0
+ * samples) win the selection. */
 static int tvd(const double *ref, long n_ref, const double *v, long n,
-               double *out)
+               long total, double *out)
 {
     if (n == 0) {
         *out = 1.0;
         return DIGS_OK;
     }
-    return digs_tvd_histogram(ref, n_ref, v, n, DIGS_TVD_BINS, out);
+    double in_range = 0;
+    long kept = 0;
+    DIGS_CHECK(digs_tvd_histogram_counted(ref, n_ref, v, n, DIGS_TVD_BINS,
+                                          &in_range, &kept));
+    double f = 1.0 - (double)kept / (double)total;
+    *out = kept > 0 ? (1 - f) * in_range + f : 1.0;
+    return DIGS_OK;
 }
 
 int dikl_reference_metric(const dikl_reference *r, int n, const double *x,
@@ -95,10 +106,11 @@ int dikl_reference_metric(const dikl_reference *r, int n, const double *x,
         if (isfinite(energy[i]))
             buf[kept++] = energy[i];
     double e_tvd = 0.0, d_tvd = 0.0;
-    int status = tvd(r->energy, r->n_energy, buf, kept, &e_tvd);
+    int status = tvd(r->energy, r->n_energy, buf, kept, n, &e_tvd);
     if (status == DIGS_OK && pairs > 0) {
         digs_pair_distances(x, n, r->n_particles, r->spatial_dim, buf);
-        status = tvd(r->dist, r->n_dist, buf, (long)n * pairs, &d_tvd);
+        status = tvd(r->dist, r->n_dist, buf, (long)n * pairs,
+                     (long)n * pairs, &d_tvd);
     }
     free(buf);
     DIGS_CHECK(status);

@@ -3,10 +3,11 @@
  * (n_particles > 1), the interatomic-distance TVD between generator
  * samples and states handed in by the host (a DiGS run alongside), with
  * the metrics toolkit's recipe (REFERENCE.md §8.5, src/analysis/tvd.h):
- * DIGS_TVD_BINS = 200 equal bins over the reference range, model values
- * outside it (and non-finite ones) dropped, each histogram normalised by
- * its own count.  No bootstrap: all check samples against all reference
- * states. */
+ * DIGS_TVD_BINS = 200 equal bins over the reference range, each histogram
+ * normalised by its own count; unlike the toolkit, the fraction f of
+ * model values outside the range (or non-finite) counts as wholly
+ * mismatched: TVD = (1 − f) TVD_in + f.  No bootstrap: all check samples
+ * against all reference states. */
 #ifndef DIGS_DIKL_REFERENCE_H
 #define DIGS_DIKL_REFERENCE_H
 

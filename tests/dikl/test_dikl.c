@@ -223,11 +223,21 @@ START_TEST(test_reference_metric)
     ck_assert_int_eq(dikl_reference_metric(&r2, NMODEL, same, em, &m2, NULL,
                                            NULL), DIGS_OK);
     ck_assert(m2 == m);
-    /* NaN energies are dropped, not counted as mass */
+    /* a NaN energy counts as one wholly mismatched sample (1/NMODEL) */
     em[0] = NAN;
     ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, same, em, &m2, NULL,
                                            NULL), DIGS_OK);
     ck_assert(isfinite(m2) && fabs(m2 - m) < 0.01);
+    /* half the energies beyond the reference range: (1 − ½) TVD_in + ½,
+     * where the toolkit's TVD (dropping them) would stay near et */
+    double et_same = et, et_half;
+    for (int i = 0; i < NMODEL; i += 2)
+        em[i] = 1e6;
+    ck_assert_int_eq(dikl_reference_metric(&r, NMODEL, same, em, &m2, &et_half,
+                                           NULL), DIGS_OK);
+    ck_assert_msg(et_half >= 0.5 && et_half <= 0.5 + 0.5 * et_same + 0.02,
+                  "half out of range: %g (in-range part ~%g)", et_half,
+                  et_same);
 
     for (int i = 0; i < NMODEL; i++)
         em[i] = digs_potential_energy(pot, wide + (size_t)i * 8, NULL);
