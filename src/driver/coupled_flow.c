@@ -69,25 +69,18 @@ void coupled_feedback_counts(const digs_level_info *lv,
     }
 }
 
-int coupled_reference_init(coupled_reference *ref, MPI_Comm comm,
-                           const digs_chains *chains, long records)
+int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
+                           long records, const int *counts,
+                           const int *displs)
 {
     memset(ref, 0, sizeof *ref);
-    int size;
-    MPI_Comm_size(comm, &size);
     ref->n_chains = chains->n_global;
     ref->dim = chains->dim;
     ref->capacity = records * chains->n_global;
+    ref->counts = counts;
+    ref->displs = displs;
     DIGS_CALLOC(ref->x, (size_t)ref->capacity * (size_t)ref->dim);
     DIGS_CALLOC(ref->energy, ref->capacity);
-    DIGS_CALLOC(ref->counts, size);
-    DIGS_CALLOC(ref->displs, size);
-    int mine = chains->n;
-    if (MPI_Allgather(&mine, 1, MPI_INT, ref->counts, 1, MPI_INT, comm)
-        != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgather failed");
-    for (int r = 1; r < size; r++)
-        ref->displs[r] = ref->displs[r - 1] + ref->counts[r - 1];
     return DIGS_OK;
 }
 
@@ -95,8 +88,6 @@ void coupled_reference_free(coupled_reference *ref)
 {
     free(ref->x);
     free(ref->energy);
-    free(ref->counts);
-    free(ref->displs);
     memset(ref, 0, sizeof *ref);
 }
 

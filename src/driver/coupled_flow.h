@@ -44,11 +44,15 @@ typedef struct coupled_reference {
     long filled, next;        /* rows held; next row to overwrite */
     double *x;                /* [capacity][dim] */
     double *energy;           /* [capacity] */
-    int *counts, *displs;     /* Allgatherv layout (rows), per rank */
+    const int *counts, *displs; /* chains per rank and their offsets (the
+                                   caller's, kept alive by it) */
 } coupled_reference;
 
-int coupled_reference_init(coupled_reference *ref, MPI_Comm comm,
-                           const digs_chains *chains, long records);
+/* A ring for `records` records of all chains; counts/displs [size] are
+ * every rank's chain count and first chain. */
+int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
+                           long records, const int *counts,
+                           const int *displs);
 void coupled_reference_free(coupled_reference *ref);
 
 /* Gather every rank's chains into the next record slot.  Collective. */

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/status.h"
 #include "dikl/trainer.h"
@@ -34,6 +33,7 @@
 #include "driver/coupled_samples.h"
 #include "driver/report.h"
 #include "driver/run_coupled.h"
+#include "driver/run_dikl.h"
 #include "io/h5md_read.h"
 #include "parallel/comm.h"
 
@@ -162,8 +162,9 @@ static int allocate(coupled *c)
     for (int k = 1; k < c->size; k++)
         c->chain_displs[k] = c->chain_displs[k - 1] + c->chain_counts[k - 1];
     if (c->cc.reference || c->cc.posterior_pool)
-        DIGS_CHECK(coupled_reference_init(&c->ref, c->comm, r->chains,
-                                          c->cc.reference_records));
+        DIGS_CHECK(coupled_reference_init(&c->ref, r->chains,
+                                          c->cc.reference_records,
+                                          c->chain_counts, c->chain_displs));
     if (c->rank == 0) {
         long n = c->cc.sample_size > r->cfg.chains ? c->cc.sample_size
                                                    : r->cfg.chains;
@@ -335,19 +336,23 @@ static int round_end_samples(coupled *c, long it, double wall)
     return DIGS_OK;
 }
 
+/* Rank 0 writes the model file; every rank agrees on the outcome. */
+static int save_model(coupled *c)
+{
+    double t0 = MPI_Wtime();
+    int status = digs_comm_agree_message(
+        c->comm, dikl_trainer_save(c->trainer, digs_deck_text(c->run.deck)));
+    c->t_output += MPI_Wtime() - t0;
+    return status;
+}
+
 static int round_end_trainer(coupled *c, long it, double wall)
 {
     DIGS_CHECK(round_end_samples(c, it, wall));
-    const digs_run_config *cfg = &c->run.cfg;
-    if (!cfg->checkpoint
+    if (!c->run.cfg.checkpoint
         && (it % c->trainer->cfg.checkpoint_every == 0
-            || it == c->trainer->cfg.iterations)) {
-        double t1 = MPI_Wtime();
-        DIGS_CHECK(digs_comm_agree_message(
-            c->comm,
-            dikl_trainer_save(c->trainer, digs_deck_text(c->run.deck))));
-        c->t_output += MPI_Wtime() - t1;
-    }
+            || it == c->trainer->cfg.iterations))
+        DIGS_CHECK(save_model(c));
     return DIGS_OK;
 }
 
@@ -383,10 +388,7 @@ static int round_end(coupled *c, double wall)
     c->t_flows += MPI_Wtime() - t0;
     if (digs_run_checkpoint_due(cfg, done)) {
         DIGS_CHECK(digs_run_checkpoint(c->comm, r, done));
-        double t1 = MPI_Wtime();
-        DIGS_CHECK(digs_comm_agree_message(
-            c->comm, dikl_trainer_save(c->trainer, digs_deck_text(r->deck))));
-        c->t_output += MPI_Wtime() - t1;
+        DIGS_CHECK(save_model(c));
         return round_end_samples(c, it, wall);
     }
     return round_end_trainer(c, it, wall);
@@ -463,12 +465,6 @@ static void summary(const coupled *c, double seconds, long first)
 
 /* ---- the job -------------------------------------------------------- */
 
-static int model_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 /* After a restart: the reference set as it was at the checkpoint, read
  * back from the trajectory's last reference_records records before the
  * checkpoint's (rank 0 reads, every rank receives).  Every record added a
@@ -536,12 +532,7 @@ static int prepare(coupled *c, const digs_run_options *opt)
         DIGS_CHECK(digs_report_collective(c->comm, add_sample_group(c)));
     c->sweep = r->first_sweep;
     int restart = opt->restart || r->cfg.restart;
-    int exists = 0;
-    if (restart) {
-        exists = c->rank == 0 ? model_exists(c->trainer->cfg.model_path) : 0;
-        MPI_Bcast(&exists, 1, MPI_INT, 0, c->comm);
-    }
-    if (exists)
+    if (restart && digs_dikl_model_on_disk(c->comm, c->trainer->cfg.model_path))
         DIGS_CHECK(digs_report_collective(c->comm,
                                           dikl_trainer_resume(c->trainer)));
     int status = DIGS_OK;

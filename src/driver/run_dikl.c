@@ -60,10 +60,15 @@ static void summary(const dikl_trainer *t, double seconds, long first)
     fflush(stdout);
 }
 
-static int model_exists(const char *path)
+int digs_dikl_model_on_disk(MPI_Comm comm, const char *path)
 {
+    int rank, exists = 0;
+    MPI_Comm_rank(comm, &rank);
     struct stat st;
-    return stat(path, &st) == 0;
+    if (rank == 0)
+        exists = stat(path, &st) == 0;
+    MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
+    return exists;
 }
 
 int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet,
@@ -82,8 +87,7 @@ int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet,
         return status == DIGS_OK ? 0 : 1;
     }
     if (status == DIGS_OK && restart) {
-        int exists = rank == 0 ? model_exists(t->cfg.model_path) : 0;
-        MPI_Bcast(&exists, 1, MPI_INT, 0, comm);
+        int exists = digs_dikl_model_on_disk(comm, t->cfg.model_path);
         if (exists)
             status = digs_report_collective(comm, dikl_trainer_resume(t));
         if (status == DIGS_OK && rank == 0 && !quiet) {

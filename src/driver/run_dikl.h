@@ -13,4 +13,8 @@
 int digs_run_dikl(MPI_Comm comm, digs_deck *deck, int restart, int quiet,
                   int check);
 
+/* 1 on every rank if rank 0 sees a file at path (the model file a
+ * restart continues from), else 0.  Collective. */
+int digs_dikl_model_on_disk(MPI_Comm comm, const char *path);
+
 #endif
