@@ -55,12 +55,40 @@ static int read_rhythm(digs_deck *deck, const digs_run_config *run,
     return DIGS_OK;
 }
 
+/* meet_every: the ranks meet (pool, write, refresh the reference set)
+ * every meet_every sweeps, and in between only at the pooling points of
+ * the step-size adaptation, checkpoints, re-seeding and the end.  The
+ * default is the checkpoint interval, or ten pooling intervals. */
+static int read_meetings(digs_deck *deck, const digs_run_config *run,
+                         coupled_config *c)
+{
+    long K = c->sweeps_per_iteration;
+    long step = run->exchange_every > run->record_every ? run->exchange_every
+                                                        : run->record_every;
+    long fallback = run->checkpoint_every > 0 ? run->checkpoint_every
+                                              : 10 * step;
+    char text[32];
+    snprintf(text, sizeof text, "%ld", fallback);
+    DIGS_CHECK(digs_deck_long(deck, S, "meet_every", text, 1, 4294967295L,
+                              &c->meet_every));
+    if (c->meet_every % K != 0) {
+        char what[200];
+        snprintf(what, sizeof what,
+                 "meet_every = %ld must be a multiple of the sweeps per "
+                 "iteration (%ld)",
+                 c->meet_every, K);
+        return fail_at(deck, S, "meet_every", what);
+    }
+    return DIGS_OK;
+}
+
 int coupled_config_read(digs_deck *deck, const digs_run_config *run,
                         const digs_sampler *sampler, const dikl_config *dikl,
                         coupled_config *c)
 {
     memset(c, 0, sizeof *c);
     DIGS_CHECK(read_rhythm(deck, run, dikl, c));
+    DIGS_CHECK(read_meetings(deck, run, c));
     DIGS_CHECK(digs_deck_double(deck, S, "rank0_chains", "0.5", 0.0, 1.0,
                                 &c->rank0_share));
     DIGS_CHECK(digs_deck_bool(deck, S, "step_sizes", "no", &c->step_sizes));

@@ -11,6 +11,8 @@
 
 typedef struct coupled_config {
     long sweeps_per_iteration; /* K = [run] sweeps / [dikl] iterations */
+    long meet_every;           /* sweeps between meetings of all ranks once
+                                  step sizes are fixed (doc/coupled.md) */
     double rank0_share;        /* rank 0's chains, as a share of an even block */
     int step_sizes;            /* DiGS step sizes seed the posterior's */
     int feedback;              /* posterior acceptance joins DiGS's adaptation */

@@ -70,7 +70,7 @@ void coupled_feedback_counts(const digs_level_info *lv,
 }
 
 int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
-                           long records, const int *counts,
+                           long records, long stash_records, const int *counts,
                            const int *displs)
 {
     memset(ref, 0, sizeof *ref);
@@ -81,6 +81,11 @@ int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
     ref->displs = displs;
     DIGS_CALLOC(ref->x, (size_t)ref->capacity * (size_t)ref->dim);
     DIGS_CALLOC(ref->energy, ref->capacity);
+    ref->n_local = chains->n;
+    ref->stash_capacity = stash_records;
+    size_t rows = (size_t)stash_records * (size_t)(chains->n > 0 ? chains->n : 1);
+    DIGS_CALLOC(ref->stash_x, rows * (size_t)ref->dim);
+    DIGS_CALLOC(ref->stash_energy, rows);
     return DIGS_OK;
 }
 
@@ -88,11 +93,14 @@ void coupled_reference_free(coupled_reference *ref)
 {
     free(ref->x);
     free(ref->energy);
+    free(ref->stash_x);
+    free(ref->stash_energy);
     memset(ref, 0, sizeof *ref);
 }
 
-int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
-                          const digs_chains *chains)
+/* Gather one record of n local rows (x [n][dim], energy [n]). */
+static int gather_record(coupled_reference *ref, MPI_Comm comm, int n,
+                         const double *x, const double *energy)
 {
     int size;
     MPI_Comm_size(comm, &size);
@@ -103,15 +111,46 @@ int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
         xcounts[r] = ref->counts[r] * dim;
         xdispls[r] = ref->displs[r] * dim;
     }
-    if (MPI_Allgatherv(chains->x, chains->n * dim, MPI_DOUBLE,
+    if (MPI_Allgatherv(x, n * dim, MPI_DOUBLE,
                        ref->x + (size_t)row * dim, xcounts, xdispls,
                        MPI_DOUBLE, comm) != MPI_SUCCESS
-        || MPI_Allgatherv(chains->energy, chains->n, MPI_DOUBLE,
+        || MPI_Allgatherv(energy, n, MPI_DOUBLE,
                           ref->energy + row, ref->counts, ref->displs,
                           MPI_DOUBLE, comm) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgatherv failed");
     ref->next = (row + ref->n_chains) % ref->capacity;
     if (ref->filled < ref->capacity)
         ref->filled += ref->n_chains;
+    return DIGS_OK;
+}
+
+int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
+                          const digs_chains *chains)
+{
+    return gather_record(ref, comm, chains->n, chains->x, chains->energy);
+}
+
+int coupled_reference_stash(coupled_reference *ref, const digs_chains *chains)
+{
+    if (ref->stashed >= ref->stash_capacity)
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "the reference stash holds %ld records, all in use",
+                         ref->stash_capacity);
+    size_t n = (size_t)chains->n, k = (size_t)ref->stashed;
+    memcpy(ref->stash_x + k * n * (size_t)ref->dim, chains->x,
+           sizeof(double) * n * (size_t)ref->dim);
+    memcpy(ref->stash_energy + k * n, chains->energy, sizeof(double) * n);
+    ref->stashed++;
+    return DIGS_OK;
+}
+
+int coupled_reference_gather_stash(coupled_reference *ref, MPI_Comm comm)
+{
+    size_t n = (size_t)ref->n_local;
+    for (long k = 0; k < ref->stashed; k++)
+        DIGS_CHECK(gather_record(ref, comm, ref->n_local,
+                                 ref->stash_x + (size_t)k * n * (size_t)ref->dim,
+                                 ref->stash_energy + (size_t)k * n));
+    ref->stashed = 0;
     return DIGS_OK;
 }

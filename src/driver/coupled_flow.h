@@ -37,7 +37,9 @@ void coupled_feedback_counts(const digs_level_info *levels,
                              int64_t *stats);
 
 /* The last `records` records of every chain, on every rank, in global
- * chain order within a record (a ring buffer of whole records). */
+ * chain order within a record (a ring buffer of whole records).  Records
+ * taken between meetings wait on their own rank (stash) until the next
+ * meeting gathers them, in order, into the ring. */
 typedef struct coupled_reference {
     long n_chains, capacity;  /* rows = records · n_chains */
     int dim;
@@ -46,17 +48,27 @@ typedef struct coupled_reference {
     double *energy;           /* [capacity] */
     const int *counts, *displs; /* chains per rank and their offsets (the
                                    caller's, kept alive by it) */
+    int n_local;              /* this rank's chains */
+    long stash_capacity, stashed; /* records waiting on this rank */
+    double *stash_x;          /* [stash_capacity][n_local][dim] */
+    double *stash_energy;     /* [stash_capacity][n_local] */
 } coupled_reference;
 
-/* A ring for `records` records of all chains; counts/displs [size] are
- * every rank's chain count and first chain. */
+/* A ring for `records` records of all chains, and room to stash
+ * `stash_records` records locally; counts/displs [size] are every rank's
+ * chain count and first chain. */
 int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
-                           long records, const int *counts,
+                           long records, long stash_records, const int *counts,
                            const int *displs);
 void coupled_reference_free(coupled_reference *ref);
 
 /* Gather every rank's chains into the next record slot.  Collective. */
 int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
                           const digs_chains *chains);
+/* Keep this rank's chains as a record for the next gather.  Local. */
+int coupled_reference_stash(coupled_reference *ref, const digs_chains *chains);
+/* Gather the stashed records, oldest first, into the ring (every rank has
+ * stashed the same number).  Collective. */
+int coupled_reference_gather_stash(coupled_reference *ref, MPI_Comm comm);
 
 #endif

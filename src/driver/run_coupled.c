@@ -6,13 +6,19 @@
  * its own rank's chains and draws only from its chain's streams, so a
  * rank may do it whenever it likes: ranks other than 0 sweep while they
  * wait for rank 0's networks (the trainer's idle hook), as far ahead as
- * the next "chain point"; rank 0 does its K sweeps after each generator
- * step.  A chain point is a round end where something collective touches
- * the chains (pooling statistics, a record and the reference set, a
- * checkpoint, re-seeding from the generator, the end): there every rank
- * first completes exactly (i+1)K sweeps.  Between chain points the ranks
- * can drift, which absorbs rounds of unequal cost.  Round ends also write
- * generator sample sets, which do not touch the chains.  Chain numbers
+ * the next "meeting"; rank 0 does its K sweeps after each generator
+ * step.  A meeting is a round end where the ranks do collective work on
+ * the chains: every meet_every sweeps, at the pooling points while DiGS
+ * adapts its step sizes, at checkpoints, at re-seeding from the
+ * generator, at the end.  There every rank first completes exactly
+ * (i+1)K sweeps.  Records and pooling points between meetings are taken
+ * locally by each rank when its sweeps pass them (frames into the output
+ * buffer, chain states into the reference stash, acceptance counts into a
+ * queue) and written, gathered and pooled, in order, at the next meeting;
+ * their contents are what they would have been at once.  Between meetings
+ * the ranks drift, which absorbs rounds of unequal cost.  Every round ends
+ * with a barrier at which the ranks other than 0 keep sweeping, and with
+ * the generator sample sets, which do not touch the chains.  Chain numbers
  * therefore depend on the deck alone: not on the rank count, not on
  * timing, and (with no flow into the chains switched on) not on the
  * trainer at all.
@@ -54,9 +60,17 @@ typedef struct coupled {
     int *chain_counts, *chain_displs; /* chains per rank (Scatterv) */
     digs_h5md_group *sets;        /* "generator" group, or NULL */
     int64_t kept_sets;            /* sets kept when continuing the file */
+    int draw_status;              /* rank 0: the round's sample set drawn */
+    /* pooling points passed since the last meeting: their counts */
+    long queued, queue_capacity;
+    int64_t *queue_stats;         /* [queue_capacity][n_stats] */
+    uint64_t *queue_done;         /* [queue_capacity] their sweeps */
+    int64_t *stats_now;           /* [n_stats] scratch */
     /* wall seconds on this rank */
     double t_chains, t_wait, t_output, t_flows;
 } coupled;
+
+static int between_meetings(coupled *c);
 
 /* Chains per slice of idle work: a waiting rank checks the trainer's
  * message between slices, so a slice should take well under a
@@ -93,11 +107,14 @@ static int sweep_slice(coupled *c, int most)
         status = r->sampler->ops->sweep(r->sampler, &block, c->sweep);
     }
     c->slice_next = off + n;
-    if (c->slice_next >= all->n) {
+    int completed = c->slice_next >= all->n;
+    if (completed) {
         c->slice_next = 0;
         c->sweep++;
     }
     c->t_chains += MPI_Wtime() - t0;
+    if (status == DIGS_OK && completed)
+        status = between_meetings(c);
     return status;
 }
 
@@ -112,7 +129,7 @@ static int sweep_once(coupled *c)
 }
 
 /* The trainer's idle hook (src/dikl/trainer.h): a slice of sweeping
- * while this rank may still run ahead (c->quota). */
+ * while this rank may still run ahead (c->quota).  Local work only. */
 static int idle_sweep(void *ctx)
 {
     coupled *c = ctx;
@@ -122,14 +139,17 @@ static int idle_sweep(void *ctx)
     return status == DIGS_OK ? 1 : -status;
 }
 
-/* Wait for every rank at a round end without spinning; the time is this
- * rank's waiting. */
-static int barrier_polite(coupled *c)
+/* Every rank at the round end: ranks other than 0 keep sweeping (up to
+ * their quota) until rank 0 arrives; waiting is the time not spent
+ * sweeping.  A failure of the idle sweeps is agreed on here. */
+static int round_barrier(coupled *c)
 {
-    double t0 = MPI_Wtime();
-    int status = dikl_barrier_polite(0, c->comm, NULL);
-    c->t_wait += MPI_Wtime() - t0;
-    return status;
+    dikl_idle *idle = &c->trainer->idle;
+    double t0 = MPI_Wtime(), h0 = idle->seconds;
+    DIGS_CHECK(dikl_barrier_polite(0, c->comm, idle));
+    c->t_wait += MPI_Wtime() - t0 - (idle->seconds - h0);
+    return digs_comm_agree_message(c->comm,
+                                   dikl_idle_take(idle, c->rank, DIGS_OK));
 }
 
 /* ---- set-up ------------------------------------------------------------ */
@@ -144,6 +164,15 @@ static int read_deck(coupled *c)
     DIGS_CHECK(digs_deck_check_unused(r->deck));
     if (strcmp(r->sampler->ops->name, "digs") == 0)
         DIGS_CHECK(digs_sampler_digs_levels(r->sampler, &c->levels));
+    /* Frames and pooled statistics taken between meetings wait in the
+     * output's buffer: it must hold them all, so that only a meeting
+     * writes (writing is collective). */
+    long finest = r->cfg.record_every < r->cfg.exchange_every
+                      ? r->cfg.record_every
+                      : r->cfg.exchange_every;
+    long held = c->cc.meet_every / finest + 1;
+    if (r->cfg.buffer_records < held)
+        r->cfg.buffer_records = held;
     return DIGS_OK;
 }
 
@@ -151,7 +180,16 @@ static int allocate(coupled *c)
 {
     digs_run_state *r = &c->run;
     DIGS_CHECK(digs_run_place_chains(c->comm, r, c->cc.rank0_share));
-    DIGS_CALLOC(c->feedback, r->sampler->n_stats > 0 ? r->sampler->n_stats : 1);
+    int n_stats = r->sampler->n_stats > 0 ? r->sampler->n_stats : 1;
+    DIGS_CALLOC(c->feedback, n_stats);
+    DIGS_CALLOC(c->stats_now, n_stats);
+    /* points between two meetings, which are at most meet_every apart */
+    const digs_run_config *cfg = &r->cfg;
+    long exchanges = c->cc.meet_every / cfg->exchange_every + 1;
+    long records = c->cc.meet_every / cfg->record_every + 1;
+    c->queue_capacity = exchanges;
+    DIGS_CALLOC(c->queue_stats, (size_t)exchanges * (size_t)n_stats);
+    DIGS_CALLOC(c->queue_done, exchanges);
     DIGS_CALLOC(c->eta, c->trainer->sched.T);
     DIGS_CALLOC(c->chain_counts, c->size);
     DIGS_CALLOC(c->chain_displs, c->size);
@@ -163,7 +201,7 @@ static int allocate(coupled *c)
         c->chain_displs[k] = c->chain_displs[k - 1] + c->chain_counts[k - 1];
     if (c->cc.reference || c->cc.posterior_pool)
         DIGS_CHECK(coupled_reference_init(&c->ref, r->chains,
-                                          c->cc.reference_records,
+                                          c->cc.reference_records, records,
                                           c->chain_counts, c->chain_displs));
     if (c->rank == 0) {
         long n = c->cc.sample_size > r->cfg.chains ? c->cc.sample_size
@@ -178,6 +216,9 @@ static void coupled_free(coupled *c)
 {
     coupled_reference_free(&c->ref);
     free(c->feedback);
+    free(c->stats_now);
+    free(c->queue_stats);
+    free(c->queue_done);
     free(c->eta);
     free(c->draw_x);
     free(c->draw_e);
@@ -257,19 +298,32 @@ static int add_sample_group(coupled *c)
     return digs_h5md_add_group(c->run.out, &g, &c->sets);
 }
 
-/* One set of sample_size draws of the current generator (stream key
- * COUPLED_KEY_SETS, counter the iteration); time = the trainer's wall
- * seconds over all sessions, for quality-against-time curves. */
+static int sample_set_due(const coupled *c, long it)
+{
+    return c->cc.sample_every > 0 && it % c->cc.sample_every == 0;
+}
+
+/* Rank 0, before the round barrier (the other ranks sweep meanwhile): one
+ * set of sample_size draws of the current generator (stream key
+ * COUPLED_KEY_SETS, counter the iteration). */
+static void draw_sample_set(coupled *c, long iteration)
+{
+    double t0 = MPI_Wtime();
+    c->draw_status = coupled_generate(
+        c->trainer, dikl_trainer_sampled(c->trainer), COUPLED_KEY_SETS,
+        iteration, c->cc.sample_size, c->draw_x, c->draw_e);
+    c->t_flows += MPI_Wtime() - t0;
+}
+
+/* Write the drawn set; time = the trainer's wall seconds over all
+ * sessions, for quality-against-time curves.  Collective. */
 static int write_sample_set(coupled *c, long iteration, double wall)
 {
-    int status = DIGS_OK;
-    if (c->rank == 0)
-        status = coupled_generate(c->trainer, dikl_trainer_sampled(c->trainer),
-                                  COUPLED_KEY_SETS, iteration,
-                                  c->cc.sample_size, c->draw_x, c->draw_e);
-    DIGS_CHECK(digs_comm_agree_message(c->comm, status));
+    DIGS_CHECK(digs_comm_agree_message(c->comm,
+                                       c->rank == 0 ? c->draw_status
+                                                    : DIGS_OK));
     double t0 = MPI_Wtime();
-    status = digs_h5md_group_append(c->sets, iteration,
+    int status = digs_h5md_group_append(c->sets, iteration,
                                     c->trainer->wall_offset + wall,
                                     c->draw_x, c->draw_e);
     c->t_output += MPI_Wtime() - t0;
@@ -299,36 +353,96 @@ static int exchange(coupled *c, uint64_t done)
     return DIGS_OK;
 }
 
-/* Does the end of iteration `it` touch the chains collectively (pooling,
- * a record, a checkpoint, re-seeding, the last sweep)?  Only there must
- * every rank have done exactly it·K sweeps; between such points a rank
- * may run ahead, which smooths out rounds of unequal cost. */
-static int chain_point(const coupled *c, long it)
+/* Does pooling after `done` sweeps still change the step sizes? */
+static int adapting_at(const coupled *c, uint64_t done)
+{
+    return c->levels.n > 0 && c->levels.adaptive
+           && done <= (uint64_t)c->levels.adapt_until;
+}
+
+/* Is the end of iteration `it` a meeting (see the top of the file)?  Only
+ * there must every rank have done exactly it·K sweeps. */
+static int meeting(const coupled *c, long it)
 {
     const digs_run_config *cfg = &c->run.cfg;
     uint64_t done = (uint64_t)it * (uint64_t)c->cc.sweeps_per_iteration;
-    return done % (uint64_t)cfg->exchange_every == 0
-           || (cfg->record_every > 0 && done % (uint64_t)cfg->record_every == 0)
+    return done % (uint64_t)c->cc.meet_every == 0
+           || (done % (uint64_t)cfg->exchange_every == 0 && adapting_at(c, done))
            || digs_run_checkpoint_due(cfg, done) || done >= cfg->sweeps
            || c->cc.chains_from_generator == it;
 }
 
-/* The sweep count a rank may reach before the next chain point after
+/* The sweep count a rank may reach before the next meeting after
  * iteration `it` (what the idle hook works towards). */
-static uint64_t next_chain_point(const coupled *c, long it)
+static uint64_t next_meeting(const coupled *c, long it)
 {
     long last = c->trainer->cfg.iterations;
     long k = it + 1;
-    while (k < last && !chain_point(c, k))
+    while (k < last && !meeting(c, k))
         k++;
     return (uint64_t)k * (uint64_t)c->cc.sweeps_per_iteration;
+}
+
+/* After each completed sweep, on this rank alone: a record or pooling
+ * point that is not a meeting is taken locally now (the frame into the
+ * output buffer, which allocate() sized so that it does not write; the
+ * states into the reference stash; the counts into the queue) and
+ * finished at the next meeting.  No collectives: the idle hook runs it. */
+static int between_meetings(coupled *c)
+{
+    digs_run_state *r = &c->run;
+    const digs_run_config *cfg = &r->cfg;
+    uint64_t done = c->sweep, K = (uint64_t)c->cc.sweeps_per_iteration;
+    if (done % K != 0 || meeting(c, (long)(done / K)))
+        return DIGS_OK;
+    double t0 = MPI_Wtime();
+    digs_sampler *s = r->sampler;
+    if (done % (uint64_t)cfg->exchange_every == 0) {
+        if (c->queued >= c->queue_capacity)
+            return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                             "more pooling points than expected between "
+                             "meetings (%ld)",
+                             c->queue_capacity);
+        memcpy(c->queue_stats + (size_t)c->queued * (size_t)s->n_stats,
+               s->stats, sizeof(int64_t) * (size_t)s->n_stats);
+        c->queue_done[c->queued++] = done;
+        memset(s->stats, 0, sizeof(int64_t) * (size_t)s->n_stats);
+    }
+    if (done % (uint64_t)cfg->record_every == 0) {
+        DIGS_CHECK(digs_run_record(r, done));
+        if (c->cc.reference || c->cc.posterior_pool)
+            DIGS_CHECK(coupled_reference_stash(&c->ref, r->chains));
+    }
+    c->t_output += MPI_Wtime() - t0;
+    return DIGS_OK;
+}
+
+/* At a meeting: pool the queued counts, oldest first, as each pooling
+ * point would have; the counts since the last point are set aside
+ * meanwhile.  The step sizes no longer adapt there (adapting points are
+ * meetings), so pooling late changes nothing but the time it happens. */
+static int pool_queued(coupled *c)
+{
+    digs_sampler *s = c->run.sampler;
+    size_t bytes = sizeof(int64_t) * (size_t)s->n_stats;
+    if (c->queued == 0)
+        return DIGS_OK;
+    memcpy(c->stats_now, s->stats, bytes);
+    for (long k = 0; k < c->queued; k++) {
+        memcpy(s->stats, c->queue_stats + (size_t)k * (size_t)s->n_stats,
+               bytes);
+        DIGS_CHECK(exchange(c, c->queue_done[k]));
+    }
+    memcpy(s->stats, c->stats_now, bytes);
+    c->queued = 0;
+    return DIGS_OK;
 }
 
 /* The round-end work that does not touch the chains: generator sample
  * sets, and the model file when no chain checkpoint carries it. */
 static int round_end_samples(coupled *c, long it, double wall)
 {
-    if (c->cc.sample_every > 0 && it % c->cc.sample_every == 0) {
+    if (sample_set_due(c, it)) {
         double t0 = MPI_Wtime();
         DIGS_CHECK(write_sample_set(c, it, wall));
         c->t_flows += MPI_Wtime() - t0;
@@ -362,10 +476,10 @@ static int round_end(coupled *c, double wall)
     const digs_run_config *cfg = &r->cfg;
     long it = c->trainer->iteration;
     uint64_t done = (uint64_t)it * (uint64_t)c->cc.sweeps_per_iteration;
-    if (!chain_point(c, it))
+    if (!meeting(c, it))
         return round_end_trainer(c, it, wall);
-    DIGS_CHECK(barrier_polite(c));
     double t0 = MPI_Wtime();
+    DIGS_CHECK(pool_queued(c));
     if (c->cc.feedback) {
         const int64_t *acc, *prop;
         dikl_trainer_level_counts(c->trainer, &acc, &prop);
@@ -374,14 +488,18 @@ static int round_end(coupled *c, double wall)
     }
     if (done % (uint64_t)cfg->exchange_every == 0 || done == cfg->sweeps)
         DIGS_CHECK(exchange(c, done));
-    if (cfg->record_every > 0 && done % (uint64_t)cfg->record_every == 0) {
+    int record = done % (uint64_t)cfg->record_every == 0;
+    if (record) {
         double t1 = MPI_Wtime();
         DIGS_CHECK(digs_run_record(r, done));
         r->t_output += MPI_Wtime() - t1;
-        if (c->cc.reference || c->cc.posterior_pool) {
+    }
+    if ((c->cc.reference || c->cc.posterior_pool)
+        && (record || c->ref.stashed > 0)) {
+        DIGS_CHECK(coupled_reference_gather_stash(&c->ref, c->comm));
+        if (record)
             DIGS_CHECK(coupled_reference_add(&c->ref, c->comm, r->chains));
-            DIGS_CHECK(share_reference(c));
-        }
+        DIGS_CHECK(share_reference(c));
     }
     if (c->cc.chains_from_generator == it)
         DIGS_CHECK(chains_from_generator(c, it));
@@ -391,6 +509,9 @@ static int round_end(coupled *c, double wall)
         DIGS_CHECK(save_model(c));
         return round_end_samples(c, it, wall);
     }
+    double t1 = MPI_Wtime();
+    DIGS_CHECK(digs_h5md_flush(r->out)); /* what waited since the last */
+    r->t_output += MPI_Wtime() - t1;
     return round_end_trainer(c, it, wall);
 }
 
@@ -578,17 +699,21 @@ int digs_run_coupled(MPI_Comm comm, digs_deck *deck,
     double t0 = MPI_Wtime();
     while (status == DIGS_OK && t->iteration < t->cfg.iterations) {
         long it = t->iteration;
-        c.quota = next_chain_point(&c, it);
+        c.quota = next_meeting(&c, it);
         status = digs_report_collective(
             comm, dikl_trainer_iteration(t, MPI_Wtime() - t0));
         /* rank 0 keeps pace round by round; every rank completes the
-         * sweeps due at a chain point */
-        uint64_t due = c.rank == 0 || chain_point(&c, it + 1)
+         * sweeps due at a meeting */
+        uint64_t due = c.rank == 0 || meeting(&c, it + 1)
                            ? (uint64_t)(it + 1) * (uint64_t)K
                            : 0;
         while (status == DIGS_OK && c.sweep < due)
             if ((status = sweep_once(&c)) != DIGS_OK)
                 digs_report_abort_local(comm, status);
+        if (status == DIGS_OK && c.rank == 0 && sample_set_due(&c, it + 1))
+            draw_sample_set(&c, it + 1);
+        if (status == DIGS_OK)
+            status = digs_report_collective(comm, round_barrier(&c));
         if (status == DIGS_OK)
             status = digs_report_collective(comm,
                                             round_end(&c, MPI_Wtime() - t0));

@@ -123,6 +123,32 @@ done
 same_chains drift1 drift3 "chain points every 2 iterations, ranks 1 vs 3"
 same_generator drift1 drift3 "chain points every 2 iterations, ranks 1 vs 3"
 echo "ok: rank invariance with ranks running ahead between chain points"
+# meetings 8 sweeps apart once the step sizes are fixed (after sweep 4):
+# the records and pooling points at sweeps 6, 10, 12 and 14 are taken by
+# each rank alone and finished at the next meeting
+apart() { # apart NAME PARTS... : 16 sweeps, 8 iterations, meet_every 8
+  deck "$@"
+  sed -i -e 's/^sweeps = 8/sweeps = 16/' -e 's/^iterations = 4/iterations = 8/' \
+      -e 's/^adapt_until = 6/adapt_until = 4/' -e 's/^checkpoint_every = 4/checkpoint_every = 8/' "$1.ini"
+  if grep -q '^\[coupled\]' "$1.ini"; then
+    sed -i 's/^\[coupled\]/[coupled]\nmeet_every = 8/' "$1.ini"
+  fi
+}
+same_pooling() { # per-frame and pooled per-level acceptance, step sizes
+  for d in /observables/acceptance/value /record_observables/acceptance/value \
+           /record_observables/acceptance/step /record_observables/step_size/value; do
+    "$H5DIFF" "$1.h5" "$2.h5" "$d" "$d" || fail "$3: $d differs"
+  done
+}
+for np in 1 3; do
+  apart apart$np dikl.part coupled.part
+  "$MPIRUN" --oversubscribe -np $np "$DIGS" run apart$np.ini > apart$np.out \
+    || { cat apart$np.out; fail "meetings apart on $np ranks"; }
+done
+same_chains apart1 apart3 "meetings apart, ranks 1 vs 3"
+same_generator apart1 apart3 "meetings apart, ranks 1 vs 3"
+same_pooling apart1 apart3 "meetings apart, ranks 1 vs 3"
+echo "ok: rank invariance with records and pooling between meetings"
 "$PYTHON" - <<'EOF2' || fail "generator sets"
 import h5py, numpy as np
 f = h5py.File("all1.h5")
@@ -144,6 +170,13 @@ deck alone
 "$MPIRUN" --oversubscribe -np 3 "$DIGS" run alone.ini > alone.out
 same_chains quiet alone "coupled (no flow into the chains) vs stand-alone DiGS"
 echo "ok: the trainer does not change the chains"
+apart quietapart dikl.part quiet.part
+apart aloneapart
+"$MPIRUN" --oversubscribe -np 2 "$DIGS" run quietapart.ini > quietapart.out
+"$MPIRUN" --oversubscribe -np 3 "$DIGS" run aloneapart.ini > aloneapart.out
+same_chains quietapart aloneapart "meetings apart vs stand-alone DiGS"
+same_pooling quietapart aloneapart "meetings apart vs stand-alone DiGS"
+echo "ok: records and pooling between meetings equal stand-alone DiGS's"
 deck alone1
 "$MPIRUN" -np 1 "$DIGS" run alone1.ini > alone1.out
 if "$H5DIFF" -q all1.h5 alone1.h5 /particles/chains/position/value \
@@ -161,6 +194,15 @@ sed 's/^sweeps = 8/sweeps = 4/; s/^iterations = 4/iterations = 2/' rs.ini > rs2.
 same_chains all1 rs "restart"
 same_generator all1 rs "restart"
 echo "ok: coupled restart 2 -> 4 equals 4 straight"
+apart rsapart dikl.part coupled.part
+sed 's/^sweeps = 16/sweeps = 8/; s/^iterations = 8/iterations = 4/' rsapart.ini > rsapart4.ini
+"$MPIRUN" --oversubscribe -np 3 "$DIGS" run rsapart4.ini > rsapart4.out
+"$MPIRUN" --oversubscribe -np 2 "$DIGS" run --restart rsapart.ini > rsapart8.out \
+  || { cat rsapart8.out; fail "restart, meetings apart"; }
+same_chains apart1 rsapart "restart, meetings apart"
+same_generator apart1 rsapart "restart, meetings apart"
+same_pooling apart1 rsapart "restart, meetings apart"
+echo "ok: coupled restart 4 -> 8 (meetings apart) equals 8 straight"
 
 # 4. deck errors
 sed 's/^sweeps = 8/sweeps = 9/' all1.ini > odd.ini
@@ -169,3 +211,5 @@ sed "s/^exchange_every = 2/exchange_every = 1/" all1.ini > exch.ini
 expect_error exch "exch.ini:11" "$DIGS" run exch.ini
 sed 's/^step_per_level = yes/step_per_level = no/' all1.ini > steps.ini
 expect_error steps "step_per_level" "$DIGS" run steps.ini
+sed 's/^\[coupled\]/[coupled]\nmeet_every = 3/' all1.ini > meet.ini
+expect_error meet "meet.ini:50: meet_every = 3 must be a multiple" "$DIGS" run meet.ini
