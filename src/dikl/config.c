@@ -87,6 +87,9 @@ static int read_optimisation(digs_deck *deck, int egnn, dikl_config *c)
                                 0, 10, &c->lr_generator));
     DIGS_CHECK(digs_deck_double(deck, S, "lr_score", "1e-4", 0, 10,
                                 &c->lr_score));
+    DIGS_CHECK(digs_deck_long(deck, S, "lr_drop_at", "0", 0, 100000000,
+                              &c->lr_drop_at));
+    DIGS_CHECK(digs_deck_double(deck, S, "lr_drop", "0.1", 0, 1, &c->lr_drop));
     DIGS_CHECK(digs_deck_long(deck, S, "score_steps", egnn ? "100" : "50", 0,
                               1000000, &v));
     c->score_steps = (int)v;

@@ -34,6 +34,9 @@ typedef struct dikl_config {
     int weight_inv_a;           /* w(t) = 1/a_t (1) or 1 (0) */
     int batch;                  /* generator and score batch B */
     double lr_generator, lr_score;
+    long lr_drop_at;            /* generator steps from this iteration on use
+                                   lr_generator · lr_drop (0: never) */
+    double lr_drop;
     int score_steps;            /* score-network steps per generator step */
     long iterations;            /* generator steps */
     double clip;                /* generator global grad-norm clip */

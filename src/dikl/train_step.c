@@ -231,6 +231,12 @@ static int generator_step(dikl_trainer *t, int skip)
         t->skipped++;
         return DIGS_OK;
     }
+    /* a step schedule: the step that ends iteration i + 1 uses the
+     * dropped rate once i ≥ lr_drop_at (a function of the iteration, so a
+     * restart continues it) */
+    t->adam_gen.lr = t->cfg.lr_drop_at > 0 && t->iteration >= t->cfg.lr_drop_at
+                         ? t->cfg.lr_generator * t->cfg.lr_drop
+                         : t->cfg.lr_generator;
     DIGS_CHECK(nn_adam_step(&t->adam_gen, &t->gen_p));
     if (t->cfg.ema > 0) {
         /* θ̄ ← d θ̄ + (1 − d) θ after each generator step taken */

@@ -111,6 +111,22 @@ grep -q "continuing dw4-rs.h5 at iteration 2" rs4.out || { cat rs4.out; fail "re
 same_networks dw4-np1.h5 dw4-rs.h5 "restart"
 echo "ok: restart 2 -> 4 equals 4 straight"
 
+# lr_drop: from iteration 3 on the generator's rate is 0, so its weights
+# after 4 iterations are those after 3 (Adam moves θ by lr · m/denom);
+# a restart at 2 continues the schedule
+sed "s/dw4-np1.h5/drop3.h5/; s/iterations = 4/iterations = 3/" dw4.ini > drop3.ini
+sed "s/dw4-np1.h5/drop4.h5/; s/^ema = 0.9/ema = 0.9\nlr_drop_at = 3\nlr_drop = 0/" dw4.ini > drop4.ini
+"$MPIRUN" -np 1 "$DIGS" run drop3.ini > drop3.out
+"$MPIRUN" -np 1 "$DIGS" run drop4.ini > drop4.out
+"$H5DIFF" drop3.h5 drop4.h5 /dikl/generator /dikl/generator || fail "lr_drop: the generator moved"
+if "$H5DIFF" -q drop3.h5 drop4.h5 /dikl/score /dikl/score; then fail "lr_drop: the score network stopped too"; fi
+sed "s/drop4.h5/droprs.h5/; s/iterations = 4/iterations = 2/" drop4.ini > droprs2.ini
+sed "s/drop4.h5/droprs.h5/" drop4.ini > droprs4.ini
+"$MPIRUN" -np 1 "$DIGS" run droprs2.ini > droprs2.out
+"$MPIRUN" -np 1 "$DIGS" run --restart droprs4.ini > droprs4.out
+same_networks drop4.h5 droprs.h5 "lr_drop restart"
+echo "ok: lr_drop stops the generator at iteration 3 and survives a restart"
+
 # per-level step sizes: rank-count invariance and exact restart
 same_levels() {
   same_networks "$1" "$2" "$3"
