@@ -38,7 +38,7 @@ int dikl_bcast_polite(void *buf, int count, MPI_Datatype type, int root,
                       MPI_Comm comm, dikl_idle *idle);
 
 /* MPI_Barrier semantics, waiting as dikl_bcast_polite does; the root
- * waits in MPI_Wait.  Collective. */
+ * polls too, napping 20 µs between polls.  Collective. */
 int dikl_barrier_polite(int root, MPI_Comm comm, dikl_idle *idle);
 
 /* Fold a pending callback failure into status: returns status if it is

@@ -547,14 +547,15 @@ static void summary(const coupled *c, double seconds, long first)
 {
     const dikl_trainer *t = c->trainer;
     const digs_run_state *r = &c->run;
-    enum { N = 7 };
+    enum { N = 8 };
     double mine[N] = {c->t_chains,
                       t->time.net,
                       t->time.posterior + t->time.select,
                       t->time.wait + c->t_wait,
                       c->t_flows + r->t_exchange,
                       c->t_output + r->t_output + r->t_checkpoint + t->time.io,
-                      seconds};
+                      seconds,
+                      c->t_wait};
     double all[N * c->size];
     MPI_Gather(mine, N, MPI_DOUBLE, all, N, MPI_DOUBLE, 0, c->comm);
     if (c->rank != 0)
@@ -572,9 +573,10 @@ static void summary(const coupled *c, double seconds, long first)
         const double *v = all + N * k;
         double pct = v[6] > 0 ? 100 / v[6] : 0;
         printf("  rank %d time: chains %.1f %%, networks %.1f %%, posterior "
-               "%.1f %%, waiting %.1f %%, exchange %.1f %%, output %.1f %%\n",
-               k, v[0] * pct, v[1] * pct, v[2] * pct, v[3] * pct, v[4] * pct,
-               v[5] * pct);
+               "%.1f %%, waiting %.1f %% (%.1f %% at round ends and "
+               "meetings), exchange %.1f %%, output %.1f %%\n",
+               k, v[0] * pct, v[1] * pct, v[2] * pct, v[3] * pct, v[7] * pct,
+               v[4] * pct, v[5] * pct);
         double loss = (v[3] + v[4]) * pct;
         worst = loss > worst ? loss : worst;
     }

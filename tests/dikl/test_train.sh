@@ -127,6 +127,14 @@ sed "s/drop4.h5/droprs.h5/" drop4.ini > droprs4.ini
 same_networks drop4.h5 droprs.h5 "lr_drop restart"
 echo "ok: lr_drop stops the generator at iteration 3 and survives a restart"
 
+# model selection only watches: with it off, the networks train the same
+sed "s/dw4-np1.h5/nosel.h5/; s/^selection = energy_tvd/selection = none/" dw4.ini > nosel.ini
+"$MPIRUN" -np 1 "$DIGS" run nosel.ini > nosel.out
+for g in generator score ema adam_generator adam_score; do
+  "$H5DIFF" dw4-np1.h5 nosel.h5 "/dikl/$g" "/dikl/$g" || fail "selection changed /dikl/$g"
+done
+echo "ok: selection does not change the training"
+
 # per-level step sizes: rank-count invariance and exact restart
 same_levels() {
   same_networks "$1" "$2" "$3"
