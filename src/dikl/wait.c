@@ -36,31 +36,21 @@ static int run_idle(dikl_idle *idle)
     return 0;
 }
 
-/* Complete req, polling.  The root naps briefly between polls instead of
- * spinning in MPI_Wait: on a VM whose vCPUs share physical cores a
- * spinning rank slows the rank it waits for (measured in the coupled job,
- * doc/benchmarks.md); other ranks work or nap between polls. */
+/* Complete req, polling: no waiting rank keeps a core busy.  The root
+ * only naps between polls, briefly (20 µs; about 60 µs with timer slack),
+ * since it is the rank the others wait for; other ranks work (idle) or
+ * nap 0.2 ms.  (Rank 0 used to spin in MPI_Wait; polling measured the
+ * same for the coupled DW-4 job, doc/benchmarks.md.) */
 static int wait_request(MPI_Request *req, int is_root, dikl_idle *idle)
 {
-    const struct timespec nap = {0, 200000}; /* 0.2 ms */
-    const struct timespec root_nap = {0, 20000}; /* 20 µs (about 60 µs
-                                                    with timer slack) */
-    if (is_root)
-        for (;;) {
-            int done = 0;
-            if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-                return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Test failed");
-            if (done)
-                return DIGS_OK;
-            nanosleep(&root_nap, NULL);
-        }
+    const struct timespec nap = {0, is_root ? 20000 : 200000};
     for (;;) {
         int done = 0;
         if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
             return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Test failed");
         if (done)
             return DIGS_OK;
-        int worked = idle && idle->fn && idle->status == DIGS_OK
+        int worked = !is_root && idle && idle->fn && idle->status == DIGS_OK
                      && run_idle(idle);
         if (!worked)
             nanosleep(&nap, NULL);
