@@ -124,12 +124,6 @@ static int gather_record(coupled_reference *ref, MPI_Comm comm, int n,
     return DIGS_OK;
 }
 
-int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
-                          const digs_chains *chains)
-{
-    return gather_record(ref, comm, chains->n, chains->x, chains->energy);
-}
-
 int coupled_reference_stash(coupled_reference *ref, const digs_chains *chains)
 {
     if (ref->stashed >= ref->stash_capacity)

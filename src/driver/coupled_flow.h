@@ -62,10 +62,8 @@ int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
                            const int *displs);
 void coupled_reference_free(coupled_reference *ref);
 
-/* Gather every rank's chains into the next record slot.  Collective. */
-int coupled_reference_add(coupled_reference *ref, MPI_Comm comm,
-                          const digs_chains *chains);
-/* Keep this rank's chains as a record for the next gather.  Local. */
+/* Keep this rank's chains as a record for the next gather (every
+ * record, at a meeting or between meetings).  Local. */
 int coupled_reference_stash(coupled_reference *ref, const digs_chains *chains);
 /* Gather the stashed records, oldest first, into the ring (every rank has
  * stashed the same number).  Collective. */

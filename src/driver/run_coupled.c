@@ -494,12 +494,13 @@ static int round_end(coupled *c, double wall)
         DIGS_CHECK(digs_run_record(r, done));
         r->t_output += MPI_Wtime() - t1;
     }
-    if ((c->cc.reference || c->cc.posterior_pool)
-        && (record || c->ref.stashed > 0)) {
-        DIGS_CHECK(coupled_reference_gather_stash(&c->ref, c->comm));
+    if (c->cc.reference || c->cc.posterior_pool) {
         if (record)
-            DIGS_CHECK(coupled_reference_add(&c->ref, c->comm, r->chains));
-        DIGS_CHECK(share_reference(c));
+            DIGS_CHECK(coupled_reference_stash(&c->ref, r->chains));
+        if (c->ref.stashed > 0) {
+            DIGS_CHECK(coupled_reference_gather_stash(&c->ref, c->comm));
+            DIGS_CHECK(share_reference(c));
+        }
     }
     if (c->cc.chains_from_generator == it)
         DIGS_CHECK(chains_from_generator(c, it));
