@@ -119,10 +119,11 @@ static int allgather(dikl_trainer *t, double *v, int C)
         digs_layout_block(C, t->size, r, &f, &counts[r]);
         displs[r] = (int)f;
     }
-    if (MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, v, counts, displs,
-                       MPI_DOUBLE, t->comm) != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allgatherv failed");
-    return DIGS_OK;
+    MPI_Request req;
+    if (MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, v, counts, displs,
+                        MPI_DOUBLE, t->comm, &req) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Iallgatherv failed");
+    return dikl_wait_polite(&req, t->rank == 0, &t->idle);
 }
 
 /* Rank 0 draws the check samples while the others wait (working or
@@ -154,14 +155,16 @@ static int shared_energies(dikl_trainer *t, int refine)
     int count;
     digs_layout_block(C, t->size, t->rank, &first, &count);
     int status = local_energies(t, first, count, refine);
-    double t1 = MPI_Wtime();
+    double t1 = MPI_Wtime(), h1 = t->idle.seconds;
     t->time.select += t1 - t0;
-    DIGS_CHECK(digs_comm_agree_message(
-        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    /* gathered before the agreement (a failed rank's rows are unused):
+     * the ranks done first work while they wait */
     DIGS_CHECK(allgather(t, t->e_raw, C));
     if (refine)
         DIGS_CHECK(allgather(t, t->e_ref, C));
-    t->time.wait += MPI_Wtime() - t1;
+    DIGS_CHECK(digs_comm_agree_message(
+        t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    dikl_trainer_add_wait(t, t1, h1);
     return DIGS_OK;
 }
 

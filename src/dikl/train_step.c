@@ -176,18 +176,25 @@ static int posterior_phase(dikl_trainer *t, int status_in)
         counts[r] = c * d;
         displs[r] = (int)f * d;
     }
-    void *send = t->rank == 0 ? MPI_IN_PLACE : t->score_d + (size_t)first * d;
-    if (MPI_Gatherv(send, count * d, MPI_DOUBLE, t->score_d, counts, displs,
-                    MPI_DOUBLE, 0, t->comm) != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Gatherv failed");
+    /* A rank done with its share works (idle) while it waits for the
+     * others' (rank 0's is often the slowest). */
+    double h2 = t->idle.seconds;
+    int root = t->rank == 0;
+    void *send = root ? MPI_IN_PLACE : t->score_d + (size_t)first * d;
+    MPI_Request req;
+    if (MPI_Igatherv(send, count * d, MPI_DOUBLE, t->score_d, counts, displs,
+                     MPI_DOUBLE, 0, t->comm, &req) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Igatherv failed");
+    DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
     double local[4] = {(double)st.accepted, (double)st.proposed, st.ess_sum,
                        post == DIGS_ERR_NUMERIC ? 1.0 : 0.0};
     double pooled[4];
-    if (MPI_Allreduce(local, pooled, 4, MPI_DOUBLE, MPI_SUM, t->comm)
+    if (MPI_Iallreduce(local, pooled, 4, MPI_DOUBLE, MPI_SUM, t->comm, &req)
         != MPI_SUCCESS)
-        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Allreduce failed");
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Iallreduce failed");
+    DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
     DIGS_CHECK(pool_counts(t, &st));
-    t->time.wait += MPI_Wtime() - t2;
+    dikl_trainer_add_wait(t, t2, h2);
     t->acceptance = pooled[1] > 0 ? pooled[0] / pooled[1] : NAN;
     t->ess = pooled[2] / B;
     int mine = post != DIGS_OK && post != DIGS_ERR_NUMERIC ? post : DIGS_OK;

@@ -41,7 +41,7 @@ static int run_idle(dikl_idle *idle)
  * since it is the rank the others wait for; other ranks work (idle) or
  * nap 0.2 ms.  (Rank 0 used to spin in MPI_Wait; polling measured the
  * same for the coupled DW-4 job, doc/benchmarks.md.) */
-static int wait_request(MPI_Request *req, int is_root, dikl_idle *idle)
+int dikl_wait_polite(MPI_Request *req, int is_root, dikl_idle *idle)
 {
     const struct timespec nap = {0, is_root ? 20000 : 200000};
     for (;;) {
@@ -67,7 +67,7 @@ int dikl_bcast_polite(void *buf, int count, MPI_Datatype type, int root,
     MPI_Request req;
     if (MPI_Ibcast(buf, count, type, root, comm, &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Ibcast failed");
-    return wait_request(&req, rank == root, idle);
+    return dikl_wait_polite(&req, rank == root, idle);
 }
 
 int dikl_barrier_polite(int root, MPI_Comm comm, dikl_idle *idle)
@@ -77,7 +77,7 @@ int dikl_barrier_polite(int root, MPI_Comm comm, dikl_idle *idle)
     MPI_Request req;
     if (MPI_Ibarrier(comm, &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Ibarrier failed");
-    return wait_request(&req, rank == root, idle);
+    return dikl_wait_polite(&req, rank == root, idle);
 }
 
 int dikl_idle_take(dikl_idle *idle, int rank, int status)

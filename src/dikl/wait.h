@@ -37,6 +37,11 @@ typedef struct dikl_idle {
 int dikl_bcast_polite(void *buf, int count, MPI_Datatype type, int root,
                       MPI_Comm comm, dikl_idle *idle);
 
+/* Complete a started non-blocking collective (every rank started the same
+ * one), waiting as dikl_bcast_polite does: is_root naps between polls,
+ * the others run idle's work or nap.  Fails only on an MPI error. */
+int dikl_wait_polite(MPI_Request *req, int is_root, dikl_idle *idle);
+
 /* MPI_Barrier semantics, waiting as dikl_bcast_polite does; the root
  * polls too, napping 20 µs between polls.  Collective. */
 int dikl_barrier_polite(int root, MPI_Comm comm, dikl_idle *idle);
