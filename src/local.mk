@@ -13,6 +13,7 @@ src_libdigs_a_SOURCES += \
 	src/driver/run_coupled.c src/driver/run_coupled.h \
 	src/driver/coupled_config.c src/driver/coupled_config.h \
 	src/driver/coupled_flow.c src/driver/coupled_flow.h \
+	src/driver/coupled_balance.c src/driver/coupled_balance.h \
 	src/driver/coupled_samples.c src/driver/coupled_samples.h \
 	src/driver/cmd_run.c src/driver/cmd_energy.c \
 	src/driver/cmd_sample.c

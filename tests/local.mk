@@ -4,6 +4,7 @@ include $(srcdir)/tests/potentials/local.mk
 include $(srcdir)/tests/potentials/amber.mk
 include $(srcdir)/tests/samplers/local.mk
 include $(srcdir)/tests/io/local.mk
+include $(srcdir)/tests/parallel/local.mk
 include $(srcdir)/tests/analysis/autocorr.mk
 include $(srcdir)/tests/analysis/metrics.mk
 include $(srcdir)/tests/analysis/analyze.mk

@@ -91,6 +91,7 @@ int coupled_config_read(digs_deck *deck, const digs_run_config *run,
     DIGS_CHECK(read_meetings(deck, run, c));
     DIGS_CHECK(digs_deck_double(deck, S, "rank0_chains", "0.5", 0.0, 1.0,
                                 &c->rank0_share));
+    DIGS_CHECK(digs_deck_bool(deck, S, "balance", "yes", &c->balance));
     DIGS_CHECK(digs_deck_bool(deck, S, "step_sizes", "no", &c->step_sizes));
     DIGS_CHECK(digs_deck_bool(deck, S, "feedback", "no", &c->feedback));
     DIGS_CHECK(digs_deck_bool(deck, S, "reference", "no", &c->reference));

@@ -14,6 +14,7 @@ typedef struct coupled_config {
     long meet_every;           /* sweeps between meetings of all ranks once
                                   step sizes are fixed (doc/coupled.md) */
     double rank0_share;        /* rank 0's chains, as a share of an even block */
+    int balance;               /* move chains between ranks at meetings */
     int step_sizes;            /* DiGS step sizes seed the posterior's */
     int feedback;              /* posterior acceptance joins DiGS's adaptation */
     int reference;             /* model selection against the chains */

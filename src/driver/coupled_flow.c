@@ -89,6 +89,22 @@ int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
     return DIGS_OK;
 }
 
+int coupled_reference_relayout(coupled_reference *ref, int n_local)
+{
+    if (ref->stashed > 0)
+        return DIGS_FAIL(DIGS_ERR_INTERNAL,
+                         "chains moved with %ld records in the reference stash",
+                         ref->stashed);
+    size_t rows = (size_t)ref->stash_capacity * (size_t)(n_local > 0 ? n_local : 1);
+    free(ref->stash_x);
+    free(ref->stash_energy);
+    ref->stash_energy = NULL;
+    ref->n_local = n_local;
+    DIGS_CALLOC(ref->stash_x, rows * (size_t)ref->dim);
+    DIGS_CALLOC(ref->stash_energy, rows);
+    return DIGS_OK;
+}
+
 void coupled_reference_free(coupled_reference *ref)
 {
     free(ref->x);

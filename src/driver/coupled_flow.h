@@ -62,6 +62,11 @@ int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
                            const int *displs);
 void coupled_reference_free(coupled_reference *ref);
 
+/* This rank holds n_local chains from now on (they moved between ranks
+ * at a meeting; the caller updated counts/displs).  The stash must be
+ * empty.  Local. */
+int coupled_reference_relayout(coupled_reference *ref, int n_local);
+
 /* Keep this rank's chains as a record for the next gather (every
  * record, at a meeting or between meetings).  Local. */
 int coupled_reference_stash(coupled_reference *ref, const digs_chains *chains);

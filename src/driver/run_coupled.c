@@ -34,6 +34,7 @@
 
 #include "core/status.h"
 #include "dikl/trainer.h"
+#include "driver/coupled_balance.h"
 #include "driver/coupled_config.h"
 #include "driver/coupled_flow.h"
 #include "driver/coupled_samples.h"
@@ -66,6 +67,16 @@ typedef struct coupled {
     int64_t *queue_stats;         /* [queue_capacity][n_stats] */
     uint64_t *queue_done;         /* [queue_capacity] their sweeps */
     int64_t *stats_now;           /* [n_stats] scratch */
+    /* load balancing: the interval since the last meeting began at
+     * interval_t0 with t_chains at interval_chains0 and interval_sweep0;
+     * this rank reached the coming meeting at `arrival` */
+    double interval_t0, interval_chains0, arrival;
+    uint64_t interval_sweep0;
+    long balancings, moves;       /* meetings that balanced / moved chains */
+    /* rank 0: sums over the intervals so far, older ones discounted by
+     * BALANCE_MEMORY per meeting, per rank: seconds of other work and of
+     * sweeping, chain-sweeps; and the sweeps */
+    double *sum_other, *sum_chain_s, *sum_chain_sweeps, sum_sweeps;
     /* wall seconds on this rank */
     double t_chains, t_wait, t_output, t_flows;
 } coupled;
@@ -112,7 +123,10 @@ static int sweep_slice(coupled *c, int most)
         c->slice_next = 0;
         c->sweep++;
     }
-    c->t_chains += MPI_Wtime() - t0;
+    double t1 = MPI_Wtime();
+    c->t_chains += t1 - t0;
+    if (completed && c->sweep == c->quota)
+        c->arrival = t1; /* all of this rank's sweeps for the meeting */
     if (status == DIGS_OK && completed)
         status = between_meetings(c);
     return status;
@@ -193,6 +207,9 @@ static int allocate(coupled *c)
     DIGS_CALLOC(c->eta, c->trainer->sched.T);
     DIGS_CALLOC(c->chain_counts, c->size);
     DIGS_CALLOC(c->chain_displs, c->size);
+    DIGS_CALLOC(c->sum_other, c->size);
+    DIGS_CALLOC(c->sum_chain_s, c->size);
+    DIGS_CALLOC(c->sum_chain_sweeps, c->size);
     int mine = r->chains->n;
     if (MPI_Allgather(&mine, 1, MPI_INT, c->chain_counts, 1, MPI_INT, c->comm)
         != MPI_SUCCESS)
@@ -224,6 +241,9 @@ static void coupled_free(coupled *c)
     free(c->draw_e);
     free(c->chain_counts);
     free(c->chain_displs);
+    free(c->sum_other);
+    free(c->sum_chain_s);
+    free(c->sum_chain_sweeps);
     dikl_trainer_destroy(&c->trainer);
     digs_run_state_free(&c->run);
 }
@@ -516,6 +536,79 @@ static int round_end(coupled *c, double wall)
     return round_end_trainer(c, it, wall);
 }
 
+/* ---- load balancing at meetings (coupled_balance.h) ------------------ */
+
+/* The weight of the earlier intervals' sums at each meeting: about the
+ * last three intervals count.  Work that comes in some intervals only
+ * (sample sets, checkpoints) is averaged over them, while the estimates
+ * still follow the ranks' speeds, which drift by 10-25 % within a run on
+ * a shared VM (doc/benchmarks.md "Coupled DiGS + DiKL"). */
+static const double BALANCE_MEMORY = 0.5;
+
+/* At a meeting before the last: rank 0 gathers every rank's arrival and
+ * sweeping seconds since the previous meeting, adds them to the
+ * discounted sums, and decides the chains per
+ * rank (with DIGS_BALANCE_TEST set in its environment, a fixed pattern of
+ * moves instead, for the tests); then the chains move.  Counted as
+ * exchange, i.e. as coupling loss. */
+static int balance(coupled *c)
+{
+    double t0 = MPI_Wtime();
+    int size = c->size;
+    double mine[2] = {c->arrival - c->interval_t0,
+                      c->t_chains - c->interval_chains0};
+    double all[2 * size];
+    int next[size + 1]; /* the counts, and whether they changed */
+    if (MPI_Gather(mine, 2, MPI_DOUBLE, all, 2, MPI_DOUBLE, 0, c->comm)
+        != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Gather failed");
+    if (c->rank == 0) {
+        double sweeps = (double)(c->sweep - c->interval_sweep0);
+        double other[size], cost[size];
+        const double m = BALANCE_MEMORY;
+        c->sum_sweeps = m * c->sum_sweeps + sweeps;
+        for (int k = 0; k < size; k++) {
+            c->sum_other[k] = m * c->sum_other[k] + all[2 * k] - all[2 * k + 1];
+            c->sum_chain_s[k] = m * c->sum_chain_s[k] + all[2 * k + 1];
+            c->sum_chain_sweeps[k] = m * c->sum_chain_sweeps[k]
+                                     + sweeps * c->chain_counts[k];
+            other[k] = c->sum_sweeps > 0 ? c->sum_other[k] / c->sum_sweeps : 0;
+            cost[k] = c->sum_chain_sweeps[k] > 0
+                          ? c->sum_chain_s[k] / c->sum_chain_sweeps[k]
+                          : 0;
+        }
+        if (getenv("DIGS_BALANCE_DEBUG"))
+            for (int k = 0; k < size; k++)
+                fprintf(stderr,
+                        "balance %ld rank %d: %d chains, arrived %.3f s, "
+                        "swept %.3f s; other %.4g s/sweep, %.4g s/chain-sweep\n",
+                        c->balancings, k, c->chain_counts[k], all[2 * k],
+                        all[2 * k + 1], other[k], cost[k]);
+        const char *test = getenv("DIGS_BALANCE_TEST");
+        next[size] = test && *test
+                         ? coupled_balance_test_moves(size, c->chain_counts,
+                                                      c->balancings, next)
+                         : coupled_balance_counts(size, c->chain_counts, other,
+                                                  cost, 0, next);
+    }
+    if (MPI_Bcast(next, size + 1, MPI_INT, 0, c->comm) != MPI_SUCCESS)
+        return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
+    c->balancings++;
+    int status = DIGS_OK;
+    if (next[size]) {
+        int keep = c->cc.reference || c->cc.posterior_pool;
+        status = coupled_move_chains(c->comm, &c->run, keep ? &c->ref : NULL,
+                                     c->chain_counts, c->chain_displs, next);
+        c->moves++;
+    }
+    double t1 = MPI_Wtime();
+    c->t_flows += t1 - t0;
+    c->interval_t0 = t1;
+    c->interval_chains0 = c->t_chains;
+    c->interval_sweep0 = c->sweep;
+    return status;
+}
+
 /* ---- progress and summary ------------------------------------------- */
 
 static void progress_line(const coupled *c, double elapsed, long first)
@@ -584,6 +677,12 @@ static void summary(const coupled *c, double seconds, long first)
     printf("  coupling loss (waiting + exchange), worst rank: %.1f %% of "
            "the run\n",
            worst);
+    if (c->cc.balance && c->size > 1) {
+        printf("  chains per rank at the end:");
+        for (int k = 0; k < c->size; k++)
+            printf(" %d", c->chain_counts[k]);
+        printf(" (moved at %ld of %ld meetings)\n", c->moves, c->balancings);
+    }
     fflush(stdout);
 }
 
@@ -700,6 +799,9 @@ int digs_run_coupled(MPI_Comm comm, digs_deck *deck,
     long first = t->iteration;
     long K = c.cc.sweeps_per_iteration;
     double t0 = MPI_Wtime();
+    c.interval_t0 = t0;
+    c.interval_chains0 = c.t_chains;
+    c.interval_sweep0 = c.sweep;
     while (status == DIGS_OK && t->iteration < t->cfg.iterations) {
         long it = t->iteration;
         c.quota = next_meeting(&c, it);
@@ -715,11 +817,16 @@ int digs_run_coupled(MPI_Comm comm, digs_deck *deck,
                 digs_report_abort_local(comm, status);
         if (status == DIGS_OK && c.rank == 0 && sample_set_due(&c, it + 1))
             draw_sample_set(&c, it + 1);
+        if (c.rank == 0) /* its part of the round is done */
+            c.arrival = MPI_Wtime();
         if (status == DIGS_OK)
             status = digs_report_collective(comm, round_barrier(&c));
         if (status == DIGS_OK)
             status = digs_report_collective(comm,
                                             round_end(&c, MPI_Wtime() - t0));
+        if (status == DIGS_OK && c.cc.balance && c.size > 1
+            && meeting(&c, t->iteration) && t->iteration < t->cfg.iterations)
+            status = digs_report_collective(comm, balance(&c));
         if (status == DIGS_OK && c.rank == 0 && !opt->quiet
             && (t->iteration % t->cfg.progress_every == 0
                 || t->iteration == t->cfg.iterations))

@@ -1053,6 +1053,32 @@ int digs_h5md_flush(digs_h5md *h)
     return DIGS_OK;
 }
 
+/* Chains moved between ranks: write what is buffered under the old
+ * layout, check the new blocks tile the run's chains, resize the frame
+ * buffers.  Collective. */
+int digs_h5md_relayout(digs_h5md *h, int64_t first_chain, int n_local)
+{
+    DIGS_CHECK(digs_h5md_flush(h));
+    DIGS_CHECK(h5md_check_blocks(h->comm, DIGS_OK, h->path, "chain",
+                                 h->n_chains, first_chain, n_local));
+    size_t frames = (size_t)h->buffer_records * (size_t)n_local;
+    free(h->xbuf);
+    free(h->ibuf);
+    free(h->tbuf);
+    free(h->obuf);
+    h->ibuf = NULL;
+    h->tbuf = NULL;
+    h->obuf = NULL;
+    DIGS_CALLOC(h->xbuf, frames * (size_t)h->row);
+    DIGS_CALLOC(h->ibuf, frames);
+    DIGS_CALLOC(h->tbuf, frames);
+    if (h->started)
+        DIGS_CALLOC(h->obuf, frames * (size_t)h->n_obs);
+    h->first = first_chain;
+    h->n_local = n_local;
+    return DIGS_OK;
+}
+
 /* Records appended so far, written or buffered.  Local. */
 int64_t digs_h5md_records(const digs_h5md *h)
 {

@@ -150,6 +150,12 @@ int digs_h5md_append(digs_h5md *h, int64_t sweep, double time,
                      const double *x, const double *energy,
                      const double *acceptance, const double *extra);
 
+/* The chains moved between ranks (a coupled job's load balancing): from
+ * now on this rank appends the chains [first_chain, first_chain +
+ * n_local).  What is buffered is written first, under the old layout; the
+ * new blocks must tile the run's chains.  Collective. */
+int digs_h5md_relayout(digs_h5md *h, int64_t first_chain, int n_local);
+
 /* Append one row of a per-record observable (width doubles, the same on
  * every rank; e.g. the adapted step size per level) to
  * /record_observables/<name>, created on first use; later calls must pass

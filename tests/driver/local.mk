@@ -15,3 +15,9 @@ tests_driver_test_coupled_flow_SOURCES = tests/driver/test_coupled_flow.c
 tests_driver_test_coupled_flow_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
 tests_driver_test_coupled_flow_LDADD = $(CHECK_TEST_LIBS)
 TESTS += tests/driver/test_coupled_flow
+# the coupled job's load balance (src/driver/coupled_balance.c)
+check_PROGRAMS += tests/driver/test_coupled_balance
+tests_driver_test_coupled_balance_SOURCES = tests/driver/test_coupled_balance.c
+tests_driver_test_coupled_balance_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
+tests_driver_test_coupled_balance_LDADD = $(CHECK_TEST_LIBS)
+TESTS += tests/driver/test_coupled_balance

@@ -10,6 +10,9 @@
 #  3. exact restart: 2 iterations, then --restart extended to 4, equals 4
 #     straight (chains, generator sets, networks);
 #  4. the time split names every rank, and deck errors are one clear line.
+# Chains move between ranks at meetings (load balancing, on by default,
+# driven by timing); runs marked "moving" force a fixed pattern of moves
+# at every meeting (DIGS_BALANCE_TEST) and must still equal 1 rank's.
 . "$top_srcdir/tests/driver/common.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
@@ -89,6 +92,12 @@ same_chains() {
     "$H5DIFF" "$1.h5" "$2.h5" "$d" "$d" || fail "$3: $d differs"
   done
 }
+moving() { # moving NP NAME : run NAME.ini with forced moves, check they happened
+  DIGS_BALANCE_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST --oversubscribe -np $1 "$DIGS" run $2.ini > $2.out \
+    || { cat $2.out; fail "$2: run with chains moving on $1 ranks"; }
+  grep -q "chains per rank at the end: .* (moved at [1-9][0-9]* of" $2.out \
+    || { cat $2.out; fail "$2: no chains moved"; }
+}
 same_generator() {
   for d in /particles/generator/position/value /particles/generator/potential_energy/value; do
     "$H5DIFF" "$1.h5" "$2.h5" "$d" "$d" || fail "$3: $d differs"
@@ -109,6 +118,15 @@ for np in 1 2 3; do
 done
 "$H5DIFF" all1.h5 all1.h5 /particles/generator/position/value > /dev/null \
   || fail "no generator group"
+for np in 2 3; do
+  sed "s/all1/move$np/g" all1.ini > move$np.ini
+  moving $np move$np
+  same_chains all1 move$np "chains moving, ranks 1 vs $np"
+  same_generator all1 move$np "chains moving, ranks 1 vs $np"
+  "$H5DIFF" all1.h5 move$np.h5 /observables/acceptance/value /observables/acceptance/value \
+    || fail "chains moving: per-frame acceptance differs"
+done
+echo "ok: chains moving between ranks at meetings change nothing (2 and 3 ranks)"
 for np in 2 3; do
   same_chains all1 all$np "ranks 1 vs $np"
   same_generator all1 all$np "ranks 1 vs $np"
@@ -148,7 +166,12 @@ done
 same_chains apart1 apart3 "meetings apart, ranks 1 vs 3"
 same_generator apart1 apart3 "meetings apart, ranks 1 vs 3"
 same_pooling apart1 apart3 "meetings apart, ranks 1 vs 3"
-echo "ok: rank invariance with records and pooling between meetings"
+sed "s/apart1/moveapart/g" apart1.ini > moveapart.ini
+moving 3 moveapart
+same_chains apart1 moveapart "meetings apart, chains moving"
+same_generator apart1 moveapart "meetings apart, chains moving"
+same_pooling apart1 moveapart "meetings apart, chains moving"
+echo "ok: rank invariance with records and pooling between meetings (and chains moving)"
 "$PYTHON" - <<'EOF2' || fail "generator sets"
 import h5py, numpy as np
 f = h5py.File("all1.h5")
@@ -197,12 +220,12 @@ echo "ok: coupled restart 2 -> 4 equals 4 straight"
 apart rsapart dikl.part coupled.part
 sed 's/^sweeps = 16/sweeps = 8/; s/^iterations = 8/iterations = 4/' rsapart.ini > rsapart4.ini
 "$MPIRUN" --oversubscribe -np 3 "$DIGS" run rsapart4.ini > rsapart4.out
-"$MPIRUN" --oversubscribe -np 2 "$DIGS" run --restart rsapart.ini > rsapart8.out \
+DIGS_BALANCE_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST --oversubscribe -np 2 "$DIGS" run --restart rsapart.ini > rsapart8.out \
   || { cat rsapart8.out; fail "restart, meetings apart"; }
 same_chains apart1 rsapart "restart, meetings apart"
 same_generator apart1 rsapart "restart, meetings apart"
 same_pooling apart1 rsapart "restart, meetings apart"
-echo "ok: coupled restart 4 -> 8 (meetings apart) equals 8 straight"
+echo "ok: coupled restart 4 -> 8 (meetings apart, chains moving) equals 8 straight"
 
 # 4. deck errors
 sed 's/^sweeps = 8/sweeps = 9/' all1.ini > odd.ini

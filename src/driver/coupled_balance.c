@@ -1,0 +1,127 @@
+#include "driver/coupled_balance.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "parallel/chain_moves.h"
+
+/* Σ_r max(min, (Λ − other_r)/cost_r): increasing in Λ. */
+static double chains_at(int size, const double *other, const double *cost,
+                        int min_chains, double lambda, double *n)
+{
+    double sum = 0;
+    for (int r = 0; r < size; r++) {
+        n[r] = (lambda - other[r]) / cost[r];
+        if (n[r] < min_chains)
+            n[r] = min_chains;
+        sum += n[r];
+    }
+    return sum;
+}
+
+/* Whole chains from the real-valued n, keeping the total. */
+static void round_counts(int size, const double *n, long total, int *out)
+{
+    long sum = 0;
+    for (int r = 0; r < size; r++) {
+        out[r] = (int)floor(n[r]);
+        sum += out[r];
+    }
+    while (sum < total) {
+        int best = 0;
+        double frac = -1;
+        for (int r = 0; r < size; r++) {
+            double f = n[r] - out[r];
+            if (f > frac) {
+                frac = f;
+                best = r;
+            }
+        }
+        out[best]++;
+        sum++;
+    }
+    while (sum > total) { /* only if floor(n) overshot by rounding */
+        int best = 0;
+        for (int r = 1; r < size; r++)
+            if (out[r] > out[best])
+                best = r;
+        out[best]--;
+        sum--;
+    }
+}
+
+int coupled_balance_counts(int size, const int *counts, const double *other,
+                           const double *cost, int min_chains,
+                           int *new_counts)
+{
+    memcpy(new_counts, counts, sizeof(int) * (size_t)size);
+    long total = 0;
+    double cost_sum = 0;
+    int measured = 0;
+    for (int r = 0; r < size; r++) {
+        total += counts[r];
+        if (cost[r] > 0) {
+            cost_sum += cost[r];
+            measured++;
+        }
+    }
+    if (size < 2 || measured == 0 || total < (long)size * min_chains)
+        return 0;
+    double c[size], o[size], n[size];
+    double lo = INFINITY, hi = -INFINITY;
+    for (int r = 0; r < size; r++) {
+        c[r] = cost[r] > 0 ? cost[r] : cost_sum / measured;
+        o[r] = other[r] > 0 ? other[r] : 0;
+        lo = fmin(lo, o[r]);
+        hi = fmax(hi, o[r] + (double)total * c[r]);
+    }
+    /* bisection: at lo every rank holds ≤ min chains, at hi ≥ total */
+    for (int k = 0; k < 200 && hi - lo > 1e-12 * (1 + fabs(hi)); k++) {
+        double mid = 0.5 * (lo + hi);
+        if (chains_at(size, o, c, min_chains, mid, n) < (double)total)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    chains_at(size, o, c, min_chains, hi, n);
+    round_counts(size, n, total, new_counts);
+    for (int r = 0; r < size; r++)
+        if (new_counts[r] != counts[r])
+            return 1;
+    return 0;
+}
+
+int coupled_balance_test_moves(int size, const int *counts, long m,
+                               int *new_counts)
+{
+    memcpy(new_counts, counts, sizeof(int) * (size_t)size);
+    if (size < 2)
+        return 0;
+    int from = (int)(m % size), to = (from + 1) % size;
+    int moved = (counts[from] + 1) / 2;
+    new_counts[from] -= moved;
+    new_counts[to] += moved;
+    return moved > 0;
+}
+
+int coupled_move_chains(MPI_Comm comm, digs_run_state *r,
+                        coupled_reference *ref, int *counts, int *displs,
+                        const int *new_counts)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    DIGS_CHECK(digs_chains_move(comm, &r->chains, new_counts));
+    for (int k = 0; k < size; k++) {
+        counts[k] = new_counts[k];
+        displs[k] = k > 0 ? displs[k - 1] + counts[k - 1] : 0;
+    }
+    DIGS_CHECK(digs_h5md_relayout(r->out, r->chains->first, r->chains->n));
+    free(r->chain_acc);
+    DIGS_CALLOC(r->chain_acc, r->chains->n);
+    if (ref)
+        DIGS_CHECK(coupled_reference_relayout(ref, r->chains->n));
+    return DIGS_OK;
+}

@@ -1,0 +1,138 @@
+/* The coupled job's load balance (src/driver/coupled_balance.h) against
+ * hand-solved cases (other work and chain cost in seconds per sweep):
+ *  - other_r + n_r·cost_r is equalised with Σ n_r kept, and the real
+ *    solution is rounded by largest remainder;
+ *  - a balanced split is left alone (returns 0);
+ *  - min_chains holds; a rank without chains takes the others' mean cost;
+ *  - nothing measured: no change;
+ *  - the fixed test pattern hands half a rank's chains on, cyclically. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "driver/coupled_balance.h"
+
+START_TEST(test_two_ranks_hand_solved)
+{
+    /* rank 0: 50 s of networks, 0.1 s per chain; rank 1: 2 s of other
+     * work, 1 s per chain.  50 + 0.1 n0 = 2 + (64 - n0) gives n0 =
+     * 16 / 1.1 = 14.545, n1 = 49.455: floors 14 + 49, the spare chain
+     * to the larger remainder (rank 0). */
+    int counts[2] = {2, 62}, next[2];
+    double other[2] = {50, 2}, cost[2] = {0.1, 1};
+    ck_assert_int_eq(coupled_balance_counts(2, counts, other, cost, 1, next),
+                     1);
+    ck_assert_int_eq(next[0], 15);
+    ck_assert_int_eq(next[1], 49);
+}
+END_TEST
+
+START_TEST(test_balanced_stays)
+{
+    /* all arrive at 30 s: nothing to move */
+    int counts[3] = {4, 8, 8}, next[3];
+    double other[3] = {26, 6, 14}, cost[3] = {1, 3, 2};
+    ck_assert_int_eq(coupled_balance_counts(3, counts, other, cost, 1, next),
+                     0);
+    for (int r = 0; r < 3; r++)
+        ck_assert_int_eq(next[r], counts[r]);
+}
+END_TEST
+
+START_TEST(test_min_chains_and_mean_cost)
+{
+    /* rank 0 has never swept (cost unknown: rank 1's, 1 s) and 20 s of
+     * other work; rank 1 alone would need Λ = 10, so rank 0 keeps only
+     * the minimum: 1 and 9 */
+    int counts[2] = {0, 10}, next[2];
+    double other[2] = {20, 0}, cost[2] = {0, 1};
+    ck_assert_int_eq(coupled_balance_counts(2, counts, other, cost, 1, next),
+                     1);
+    ck_assert_int_eq(next[0], 1);
+    ck_assert_int_eq(next[1], 9);
+    /* with no minimum the same case leaves rank 0 empty: no change */
+    ck_assert_int_eq(coupled_balance_counts(2, counts, other, cost, 0, next),
+                     0);
+    ck_assert_int_eq(next[0], 0);
+}
+END_TEST
+
+START_TEST(test_totals_kept)
+{
+    /* arbitrary measurements on 3 ranks: the total and the minimum hold,
+     * and the new split's predicted arrivals are closer than the old's */
+    srand(7);
+    for (int trial = 0; trial < 200; trial++) {
+        int counts[3], next[3], total = 0;
+        double other[3], cost[3];
+        for (int r = 0; r < 3; r++) {
+            counts[r] = 1 + rand() % 40;
+            cost[r] = 0.01 + (rand() % 100) / 100.0;
+            other[r] = (rand() % 1000) / 50.0;
+            total += counts[r];
+        }
+        coupled_balance_counts(3, counts, other, cost, 1, next);
+        int sum = 0;
+        double lo_old = 1e300, hi_old = -1e300, lo = 1e300, hi = -1e300;
+        for (int r = 0; r < 3; r++) {
+            ck_assert_int_ge(next[r], 1);
+            sum += next[r];
+            double a_old = other[r] + counts[r] * cost[r];
+            double a_new = other[r] + next[r] * cost[r];
+            lo_old = a_old < lo_old ? a_old : lo_old;
+            hi_old = a_old > hi_old ? a_old : hi_old;
+            lo = a_new < lo ? a_new : lo;
+            hi = a_new > hi ? a_new : hi;
+        }
+        ck_assert_int_eq(sum, total);
+        /* the latest arrival never gets later (up to one chain's cost) */
+        ck_assert(hi <= hi_old + 1.0 + 1e-9);
+    }
+}
+END_TEST
+
+START_TEST(test_nothing_measured)
+{
+    int counts[2] = {3, 5}, next[2];
+    double other[2] = {1, 2}, cost[2] = {0, 0};
+    ck_assert_int_eq(coupled_balance_counts(2, counts, other, cost, 1, next),
+                     0);
+    ck_assert_int_eq(next[0], 3);
+    ck_assert_int_eq(next[1], 5);
+    /* one rank: nothing to balance */
+    ck_assert_int_eq(coupled_balance_counts(1, counts, other, cost, 1, next),
+                     0);
+}
+END_TEST
+
+START_TEST(test_pattern)
+{
+    int counts[3] = {3, 3, 3}, next[3];
+    ck_assert_int_eq(coupled_balance_test_moves(3, counts, 0, next), 1);
+    ck_assert_int_eq(next[0], 1);
+    ck_assert_int_eq(next[1], 5);
+    ck_assert_int_eq(next[2], 3);
+    ck_assert_int_eq(coupled_balance_test_moves(3, counts, 5, next), 1);
+    ck_assert_int_eq(next[2], 1);
+    ck_assert_int_eq(next[0], 5);
+    int empty[2] = {0, 4};
+    ck_assert_int_eq(coupled_balance_test_moves(2, empty, 0, next), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("coupled_balance");
+    TCase *tc = tcase_create("balance");
+    tcase_add_test(tc, test_two_ranks_hand_solved);
+    tcase_add_test(tc, test_balanced_stays);
+    tcase_add_test(tc, test_min_chains_and_mean_cost);
+    tcase_add_test(tc, test_totals_kept);
+    tcase_add_test(tc, test_nothing_measured);
+    tcase_add_test(tc, test_pattern);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
