@@ -110,8 +110,7 @@ int coupled_move_chains(MPI_Comm comm, digs_run_state *r,
                         coupled_reference *ref, int *counts, int *displs,
                         const int *new_counts)
 {
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
+    int size;
     MPI_Comm_size(comm, &size);
     DIGS_CHECK(digs_chains_move(comm, &r->chains, new_counts));
     for (int k = 0; k < size; k++) {

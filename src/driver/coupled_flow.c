@@ -69,6 +69,17 @@ void coupled_feedback_counts(const digs_level_info *lv,
     }
 }
 
+/* Room for stash_capacity records of n_local chains. */
+static int alloc_stash(coupled_reference *ref, int n_local)
+{
+    size_t rows = (size_t)ref->stash_capacity
+                  * (size_t)(n_local > 0 ? n_local : 1);
+    ref->n_local = n_local;
+    DIGS_CALLOC(ref->stash_x, rows * (size_t)ref->dim);
+    DIGS_CALLOC(ref->stash_energy, rows);
+    return DIGS_OK;
+}
+
 int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
                            long records, long stash_records, const int *counts,
                            const int *displs)
@@ -81,12 +92,8 @@ int coupled_reference_init(coupled_reference *ref, const digs_chains *chains,
     ref->displs = displs;
     DIGS_CALLOC(ref->x, (size_t)ref->capacity * (size_t)ref->dim);
     DIGS_CALLOC(ref->energy, ref->capacity);
-    ref->n_local = chains->n;
     ref->stash_capacity = stash_records;
-    size_t rows = (size_t)stash_records * (size_t)(chains->n > 0 ? chains->n : 1);
-    DIGS_CALLOC(ref->stash_x, rows * (size_t)ref->dim);
-    DIGS_CALLOC(ref->stash_energy, rows);
-    return DIGS_OK;
+    return alloc_stash(ref, chains->n);
 }
 
 int coupled_reference_relayout(coupled_reference *ref, int n_local)
@@ -95,14 +102,11 @@ int coupled_reference_relayout(coupled_reference *ref, int n_local)
         return DIGS_FAIL(DIGS_ERR_INTERNAL,
                          "chains moved with %ld records in the reference stash",
                          ref->stashed);
-    size_t rows = (size_t)ref->stash_capacity * (size_t)(n_local > 0 ? n_local : 1);
     free(ref->stash_x);
     free(ref->stash_energy);
+    ref->stash_x = NULL;
     ref->stash_energy = NULL;
-    ref->n_local = n_local;
-    DIGS_CALLOC(ref->stash_x, rows * (size_t)ref->dim);
-    DIGS_CALLOC(ref->stash_energy, rows);
-    return DIGS_OK;
+    return alloc_stash(ref, n_local);
 }
 
 void coupled_reference_free(coupled_reference *ref)
