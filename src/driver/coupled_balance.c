@@ -93,6 +93,52 @@ int coupled_balance_counts(int size, const int *counts, const double *other,
     return 0;
 }
 
+int coupled_balance_history_init(coupled_balance_history *h, int size,
+                                 double memory)
+{
+    memset(h, 0, sizeof *h);
+    h->size = size;
+    h->memory = memory;
+    DIGS_CALLOC(h->other_s, size);
+    DIGS_CALLOC(h->chain_s, size);
+    DIGS_CALLOC(h->chain_sweeps, size);
+    return DIGS_OK;
+}
+
+void coupled_balance_history_free(coupled_balance_history *h)
+{
+    free(h->other_s);
+    free(h->chain_s);
+    free(h->chain_sweeps);
+    memset(h, 0, sizeof *h);
+}
+
+void coupled_balance_history_add(coupled_balance_history *h,
+                                 const int *counts, double sweeps,
+                                 const double *arrival,
+                                 const double *chain_s)
+{
+    const double m = h->memory;
+    h->sweeps = m * h->sweeps + sweeps;
+    for (int r = 0; r < h->size; r++) {
+        h->other_s[r] = m * h->other_s[r] + arrival[r] - chain_s[r];
+        if (counts[r] > 0) {
+            h->chain_s[r] = m * h->chain_s[r] + chain_s[r];
+            h->chain_sweeps[r] = m * h->chain_sweeps[r] + sweeps * counts[r];
+        }
+    }
+}
+
+void coupled_balance_history_rates(const coupled_balance_history *h,
+                                   double *other, double *cost)
+{
+    for (int r = 0; r < h->size; r++) {
+        other[r] = h->sweeps > 0 ? h->other_s[r] / h->sweeps : 0;
+        cost[r] = h->chain_sweeps[r] > 0 ? h->chain_s[r] / h->chain_sweeps[r]
+                                         : 0;
+    }
+}
+
 int coupled_balance_test_moves(int size, const int *counts, long m,
                                int *new_counts)
 {

@@ -24,6 +24,40 @@ int coupled_balance_counts(int size, const int *counts, const double *other,
                            const double *cost, int min_chains,
                            int *new_counts);
 
+/* What the split is computed from: per rank, discounted sums over the
+ * intervals between meetings (each meeting multiplies the earlier
+ * intervals' weight by `memory`) of the seconds of other work, the
+ * seconds of sweeping and the chain-sweeps done, and of the sweeps. */
+typedef struct coupled_balance_history {
+    int size;
+    double memory;
+    double *other_s, *chain_s, *chain_sweeps; /* [size] */
+    double sweeps;
+} coupled_balance_history;
+
+/* For size ranks, 0 <= memory < 1.  Fails only on allocation. */
+int coupled_balance_history_init(coupled_balance_history *h, int size,
+                                 double memory);
+
+void coupled_balance_history_free(coupled_balance_history *h);
+
+/* Add one interval of `sweeps` sweeps of every chain, during which rank r
+ * held counts[r] chains, reached the meeting `arrival[r]` seconds after
+ * the interval began and spent chain_s[r] of them sweeping.  A rank that
+ * held no chains keeps the cost per chain-sweep it had: its sweeping
+ * time is then loop overhead, not a cost (counting it once inflated
+ * that cost without bound, so a rank that lost all its chains never got
+ * any back). */
+void coupled_balance_history_add(coupled_balance_history *h,
+                                 const int *counts, double sweeps,
+                                 const double *arrival,
+                                 const double *chain_s);
+
+/* The inputs of coupled_balance_counts: other[r] seconds per sweep and
+ * cost[r] seconds per chain-sweep (0: never measured). */
+void coupled_balance_history_rates(const coupled_balance_history *h,
+                                   double *other, double *cost);
+
 /* A fixed pattern of moves for tests (DIGS_BALANCE_TEST): at the m-th
  * balancing point, rank m mod size hands the upper half of its chains
  * (rounded up) to the next rank, cyclically.  Returns as above.  Pure. */

@@ -55,6 +55,7 @@ typedef struct coupled {
     uint64_t sweep;               /* sweeps this rank has done */
     uint64_t quota;               /* sweeps this rank may reach now */
     int slice_next;               /* first chain of the sweep's next block */
+    double chain_seconds;         /* seconds per chain of the last slice */
     int64_t *feedback;            /* [n_stats] trainer counts to pool */
     double *eta;                  /* [T] mapped step sizes */
     double *draw_x, *draw_e;      /* rank 0: generator draws */
@@ -73,20 +74,27 @@ typedef struct coupled {
     double interval_t0, interval_chains0, arrival;
     uint64_t interval_sweep0;
     long balancings, moves;       /* meetings that balanced / moved chains */
-    /* rank 0: sums over the intervals so far, older ones discounted by
-     * BALANCE_MEMORY per meeting, per rank: seconds of other work and of
-     * sweeping, chain-sweeps; and the sweeps */
-    double *sum_other, *sum_chain_s, *sum_chain_sweeps, sum_sweeps;
+    coupled_balance_history history; /* rank 0: the intervals so far */
     /* wall seconds on this rank */
     double t_chains, t_wait, t_output, t_flows;
 } coupled;
 
 static int between_meetings(coupled *c);
 
-/* Chains per slice of idle work: a waiting rank checks the trainer's
- * message between slices, so a slice should take well under a
- * millisecond (about 0.4 ms for 8 DW-4 DiGS chains). */
-enum { SLICE_CHAINS = 8 };
+/* Idle work comes in slices of about SLICE_SECONDS: a waiting rank
+ * notices the trainer's messages only between slices, and every
+ * collective of an iteration waits for that (about half a slice each, a
+ * few per iteration), while each slice costs one MPI_Test (about a
+ * microsecond).  The chains per slice follow the measured cost of a
+ * chain (about 4 DW-4 or 2 LJ-13 DiGS chains). */
+static const double SLICE_SECONDS = 2e-4;
+
+/* The weight of the earlier intervals' sums at each meeting: about the
+ * last three intervals count.  Work that comes in some intervals only
+ * (sample sets, checkpoints) is averaged over them, while the estimates
+ * still follow the ranks' speeds, which drift by 10-25 % within a run on
+ * a shared VM (doc/benchmarks.md "Coupled DiGS + DiKL"). */
+static const double BALANCE_MEMORY = 0.5;
 
 /* Advance the next block of at most `most` local chains by sweep
  * c->sweep; after the last block the sweep is complete.  Every chain
@@ -119,6 +127,8 @@ static int sweep_slice(coupled *c, int most)
     }
     c->slice_next = off + n;
     int completed = c->slice_next >= all->n;
+    if (n > 0)
+        c->chain_seconds = (MPI_Wtime() - t0) / n;
     if (completed) {
         c->slice_next = 0;
         c->sweep++;
@@ -149,7 +159,10 @@ static int idle_sweep(void *ctx)
     coupled *c = ctx;
     if (c->sweep >= c->quota)
         return 0;
-    int status = sweep_slice(c, SLICE_CHAINS);
+    int most = c->chain_seconds > 0
+                   ? (int)fmin(SLICE_SECONDS / c->chain_seconds + 0.5, 64)
+                   : 1;
+    int status = sweep_slice(c, most > 0 ? most : 1);
     return status == DIGS_OK ? 1 : -status;
 }
 
@@ -207,9 +220,8 @@ static int allocate(coupled *c)
     DIGS_CALLOC(c->eta, c->trainer->sched.T);
     DIGS_CALLOC(c->chain_counts, c->size);
     DIGS_CALLOC(c->chain_displs, c->size);
-    DIGS_CALLOC(c->sum_other, c->size);
-    DIGS_CALLOC(c->sum_chain_s, c->size);
-    DIGS_CALLOC(c->sum_chain_sweeps, c->size);
+    DIGS_CHECK(coupled_balance_history_init(&c->history, c->size,
+                                            BALANCE_MEMORY));
     int mine = r->chains->n;
     if (MPI_Allgather(&mine, 1, MPI_INT, c->chain_counts, 1, MPI_INT, c->comm)
         != MPI_SUCCESS)
@@ -241,9 +253,7 @@ static void coupled_free(coupled *c)
     free(c->draw_e);
     free(c->chain_counts);
     free(c->chain_displs);
-    free(c->sum_other);
-    free(c->sum_chain_s);
-    free(c->sum_chain_sweeps);
+    coupled_balance_history_free(&c->history);
     dikl_trainer_destroy(&c->trainer);
     digs_run_state_free(&c->run);
 }
@@ -538,13 +548,6 @@ static int round_end(coupled *c, double wall)
 
 /* ---- load balancing at meetings (coupled_balance.h) ------------------ */
 
-/* The weight of the earlier intervals' sums at each meeting: about the
- * last three intervals count.  Work that comes in some intervals only
- * (sample sets, checkpoints) is averaged over them, while the estimates
- * still follow the ranks' speeds, which drift by 10-25 % within a run on
- * a shared VM (doc/benchmarks.md "Coupled DiGS + DiKL"). */
-static const double BALANCE_MEMORY = 0.5;
-
 /* At a meeting before the last: rank 0 gathers every rank's arrival and
  * sweeping seconds since the previous meeting, adds them to the
  * discounted sums, and decides the chains per
@@ -557,33 +560,28 @@ static int balance(coupled *c)
     int size = c->size;
     double mine[2] = {c->arrival - c->interval_t0,
                       c->t_chains - c->interval_chains0};
-    double all[2 * size];
+    double all[2 * size], arrival[size], chain_s[size];
     int next[size + 1]; /* the counts, and whether they changed */
     if (MPI_Gather(mine, 2, MPI_DOUBLE, all, 2, MPI_DOUBLE, 0, c->comm)
         != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Gather failed");
     if (c->rank == 0) {
-        double sweeps = (double)(c->sweep - c->interval_sweep0);
         double other[size], cost[size];
-        const double m = BALANCE_MEMORY;
-        c->sum_sweeps = m * c->sum_sweeps + sweeps;
         for (int k = 0; k < size; k++) {
-            c->sum_other[k] = m * c->sum_other[k] + all[2 * k] - all[2 * k + 1];
-            c->sum_chain_s[k] = m * c->sum_chain_s[k] + all[2 * k + 1];
-            c->sum_chain_sweeps[k] = m * c->sum_chain_sweeps[k]
-                                     + sweeps * c->chain_counts[k];
-            other[k] = c->sum_sweeps > 0 ? c->sum_other[k] / c->sum_sweeps : 0;
-            cost[k] = c->sum_chain_sweeps[k] > 0
-                          ? c->sum_chain_s[k] / c->sum_chain_sweeps[k]
-                          : 0;
+            arrival[k] = all[2 * k];
+            chain_s[k] = all[2 * k + 1];
         }
+        coupled_balance_history_add(&c->history, c->chain_counts,
+                                    (double)(c->sweep - c->interval_sweep0),
+                                    arrival, chain_s);
+        coupled_balance_history_rates(&c->history, other, cost);
         if (getenv("DIGS_BALANCE_DEBUG"))
             for (int k = 0; k < size; k++)
                 fprintf(stderr,
                         "balance %ld rank %d: %d chains, arrived %.3f s, "
                         "swept %.3f s; other %.4g s/sweep, %.4g s/chain-sweep\n",
-                        c->balancings, k, c->chain_counts[k], all[2 * k],
-                        all[2 * k + 1], other[k], cost[k]);
+                        c->balancings, k, c->chain_counts[k], arrival[k],
+                        chain_s[k], other[k], cost[k]);
         const char *test = getenv("DIGS_BALANCE_TEST");
         next[size] = test && *test
                          ? coupled_balance_test_moves(size, c->chain_counts,

@@ -5,7 +5,9 @@
  *  - a balanced split is left alone (returns 0);
  *  - min_chains holds; a rank without chains takes the others' mean cost;
  *  - nothing measured: no change;
- *  - the fixed test pattern hands half a rank's chains on, cyclically. */
+ *  - the fixed test pattern hands half a rank's chains on, cyclically;
+ *  - the history's rates are the discounted sums' ratios, and a rank
+ *    that holds no chains keeps its last cost per chain-sweep. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -119,6 +121,62 @@ START_TEST(test_pattern)
 }
 END_TEST
 
+START_TEST(test_history_rates)
+{
+    /* interval 1: 10 sweeps, rank 0 (2 chains) arrives at 5 s after 1 s
+     * of sweeping, rank 1 (6 chains) at 4 s after 3 s; interval 2: 10
+     * sweeps, 7 s / 2 s and 6 s / 5 s.  With memory 0.5: sweeps 15,
+     * other_0 = 0.5·4 + 5 = 7, chain-sweeps_0 = 0.5·20 + 20 = 30,
+     * chain_s_0 = 0.5 + 2 = 2.5; rank 1: other 0.5 + 1 = 1.5, chain_s
+     * 1.5 + 5 = 6.5 over 90 chain-sweeps. */
+    coupled_balance_history h;
+    ck_assert_int_eq(coupled_balance_history_init(&h, 2, 0.5), 0);
+    int counts[2] = {2, 6};
+    double a1[2] = {5, 4}, s1[2] = {1, 3}, a2[2] = {7, 6}, s2[2] = {2, 5};
+    double other[2], cost[2];
+    coupled_balance_history_rates(&h, other, cost);
+    ck_assert(other[0] == 0 && cost[0] == 0 && cost[1] == 0);
+    coupled_balance_history_add(&h, counts, 10, a1, s1);
+    coupled_balance_history_add(&h, counts, 10, a2, s2);
+    coupled_balance_history_rates(&h, other, cost);
+    ck_assert_double_eq_tol(other[0], 7.0 / 15, 1e-15);
+    ck_assert_double_eq_tol(other[1], 1.5 / 15, 1e-15);
+    ck_assert_double_eq_tol(cost[0], 2.5 / 30, 1e-15);
+    ck_assert_double_eq_tol(cost[1], 6.5 / 90, 1e-15);
+    coupled_balance_history_free(&h);
+}
+END_TEST
+
+START_TEST(test_history_empty_rank_keeps_cost)
+{
+    /* rank 0 sweeps 4 chains at 1e-4 s per chain-sweep, then holds none
+     * for 30 meetings while its (empty) sweep loop still takes 1 ms per
+     * interval: its cost stays 1e-4, so it can be given chains back when
+     * rank 1 slows down. */
+    coupled_balance_history h;
+    ck_assert_int_eq(coupled_balance_history_init(&h, 2, 0.5), 0);
+    int before[2] = {4, 60}, after[2] = {0, 64};
+    double arrival[2] = {20, 20}, swept[2] = {0.04, 18};
+    double other[2], cost[2];
+    coupled_balance_history_add(&h, before, 100, arrival, swept);
+    coupled_balance_history_rates(&h, other, cost);
+    ck_assert_double_eq_tol(cost[0], 1e-4, 1e-15);
+    swept[0] = 1e-3;
+    for (int k = 0; k < 30; k++)
+        coupled_balance_history_add(&h, after, 100, arrival, swept);
+    coupled_balance_history_rates(&h, other, cost);
+    ck_assert_double_eq_tol(cost[0], 1e-4, 1e-15);
+    /* rank 1 now arrives 5 s late: rank 0 gets chains back */
+    int next[2];
+    other[1] = 0;
+    cost[1] = 25.0 / (100 * 64);
+    ck_assert_int_eq(coupled_balance_counts(2, after, other, cost, 0, next),
+                     1);
+    ck_assert_int_gt(next[0], 0);
+    coupled_balance_history_free(&h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("coupled_balance");
@@ -129,6 +187,8 @@ int main(void)
     tcase_add_test(tc, test_totals_kept);
     tcase_add_test(tc, test_nothing_measured);
     tcase_add_test(tc, test_pattern);
+    tcase_add_test(tc, test_history_rates);
+    tcase_add_test(tc, test_history_empty_rank_keeps_cost);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
