@@ -3,6 +3,7 @@
  * point where the other ranks wait for rank 0 is followed by an agreement
  * that carries a failure of their idle work (dikl_idle_take). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/status.h"
@@ -135,6 +136,77 @@ static int posterior_block(dikl_trainer *t, long first, int count,
                               st);
 }
 
+/* The weight of the earlier iterations in each rank's seconds per
+ * posterior element: about the last five iterations count. */
+static const double SPLIT_MEMORY = 0.8;
+
+/* Rank 0: the posterior elements of each rank this iteration, into
+ * t->level[B..B+size), in proportion to each rank's measured speed so
+ * that the shares finish together (rank 0's is slower per element when
+ * its networks have just run), by largest remainder, at least one
+ * element each; even blocks until every rank is measured.  With DIKL_SPLIT_TEST set (tests), rank
+ * iteration mod size gets the whole batch.  Any split gives the same
+ * numbers: every element draws from its own stream (posterior.h). */
+static void choose_split(dikl_trainer *t)
+{
+    int B = t->cfg.batch, size = t->size, *split = t->level + B;
+    const char *test = getenv("DIKL_SPLIT_TEST");
+    if (test && *test) {
+        for (int r = 0; r < size; r++)
+            split[r] = r == (int)(t->iteration % size) ? B : 0;
+        return;
+    }
+    double speed[size], total = 0;
+    for (int r = 0; r < size; r++) {
+        speed[r] = t->element_s[r] > 0 ? 1 / t->element_s[r] : 0;
+        total += speed[r];
+    }
+    int unmeasured = 0;
+    for (int r = 0; r < size; r++)
+        unmeasured |= speed[r] == 0;
+    if (unmeasured) {
+        for (int r = 0; r < size; r++) {
+            long f;
+            digs_layout_block(B, size, r, &f, &split[r]);
+        }
+        return;
+    }
+    /* one element each (when there are enough) keeps every rank
+     * measured, so one slow iteration cannot starve a rank for good */
+    int base = B >= size ? 1 : 0, spread = B - base * size;
+    double share[size];
+    int given = 0;
+    for (int r = 0; r < size; r++) {
+        share[r] = base + spread * speed[r] / total;
+        split[r] = (int)share[r];
+        given += split[r];
+    }
+    while (given < B) { /* the spare elements to the largest remainders */
+        int best = 0;
+        for (int r = 1; r < size; r++)
+            if (share[r] - split[r] > share[best] - split[best])
+                best = r;
+        split[best]++;
+        given++;
+    }
+}
+
+/* Rank 0: fold this iteration's per-rank seconds of posterior work into
+ * the running estimates (ranks that had no elements keep theirs). */
+static void measure_split(dikl_trainer *t, const double *seconds)
+{
+    const int *split = t->level + t->cfg.batch;
+    for (int r = 0; r < t->size; r++) {
+        if (split[r] == 0)
+            continue;
+        double now = seconds[r] / split[r];
+        t->element_s[r] = t->element_s[r] > 0
+                              ? SPLIT_MEMORY * t->element_s[r]
+                                    + (1 - SPLIT_MEMORY) * now
+                              : now;
+    }
+}
+
 /* Every rank: broadcast the batch, estimate ŝ_d on this rank's block,
  * gather to rank 0; pool the posterior statistics.  Ranks other than 0
  * do their idle work while rank 0 runs the score phase. */
@@ -149,16 +221,23 @@ static int posterior_phase(dikl_trainer *t, int status_in)
             t->comm, t->rank == 0 ? status_in
                                   : dikl_idle_take(&t->idle, t->rank,
                                                    DIGS_OK));
+    if (t->rank == 0)
+        choose_split(t);
     DIGS_CHECK(dikl_bcast_polite(t->xt_d, B * d, MPI_DOUBLE, 0, t->comm,
                                  &t->idle));
-    DIGS_CHECK(dikl_bcast_polite(t->level, B, MPI_INT, 0, t->comm,
+    DIGS_CHECK(dikl_bcast_polite(t->level, B + t->size, MPI_INT, 0, t->comm,
                                  &t->idle));
     dikl_trainer_add_wait(t, t0, h0);
     double t1 = MPI_Wtime();
 
-    long first;
-    int count;
-    digs_layout_block(B, t->size, t->rank, &first, &count);
+    const int *split = t->level + B;
+    int counts[t->size], displs[t->size];
+    for (int r = 0, f = 0; r < t->size; f += split[r], r++) {
+        counts[r] = split[r] * d;
+        displs[r] = f * d;
+    }
+    long first = displs[t->rank] / d;
+    int count = split[t->rank];
     for (int b = 0; b < B; b++) {
         t->a_d[b] = t->sched.a[t->level[b]];
         t->sig_d[b] = t->sched.sigma[t->level[b]];
@@ -168,14 +247,6 @@ static int posterior_phase(dikl_trainer *t, int status_in)
     double t2 = MPI_Wtime();
     t->time.posterior += t2 - t1;
 
-    int counts[t->size], displs[t->size];
-    for (int r = 0; r < t->size; r++) {
-        long f;
-        int c;
-        digs_layout_block(B, t->size, r, &f, &c);
-        counts[r] = c * d;
-        displs[r] = (int)f * d;
-    }
     /* A rank done with its share works (idle) while it waits for the
      * others' (rank 0's is often the slowest). */
     double h2 = t->idle.seconds;
@@ -186,13 +257,21 @@ static int posterior_phase(dikl_trainer *t, int status_in)
                      MPI_DOUBLE, 0, t->comm, &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Igatherv failed");
     DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
-    double local[4] = {(double)st.accepted, (double)st.proposed, st.ess_sum,
-                       post == DIGS_ERR_NUMERIC ? 1.0 : 0.0};
-    double pooled[4];
-    if (MPI_Iallreduce(local, pooled, 4, MPI_DOUBLE, MPI_SUM, t->comm, &req)
-        != MPI_SUCCESS)
+    /* the pooled counts, then each rank's seconds in its own slot */
+    int n_local = 4 + t->size;
+    double local[n_local], pooled[n_local];
+    memset(local, 0, sizeof local);
+    local[0] = (double)st.accepted;
+    local[1] = (double)st.proposed;
+    local[2] = st.ess_sum;
+    local[3] = post == DIGS_ERR_NUMERIC ? 1.0 : 0.0;
+    local[4 + t->rank] = t2 - t1;
+    if (MPI_Iallreduce(local, pooled, n_local, MPI_DOUBLE, MPI_SUM, t->comm,
+                       &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Iallreduce failed");
     DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
+    if (root)
+        measure_split(t, pooled + 4);
     DIGS_CHECK(pool_counts(t, &st));
     dikl_trainer_add_wait(t, t2, h2);
     t->acceptance = pooled[1] > 0 ? pooled[0] / pooled[1] : NAN;

@@ -63,7 +63,8 @@ static int allocate(dikl_trainer *t)
     DIGS_CALLOC(t->score_d, B * d);
     DIGS_CALLOC(t->a_d, B);
     DIGS_CALLOC(t->sig_d, B);
-    DIGS_CALLOC(t->level, B);
+    DIGS_CALLOC(t->level, B + (size_t)t->size); /* + the split */
+    DIGS_CALLOC(t->element_s, t->size);
     DIGS_CALLOC(t->cx_d, C * d);
     DIGS_CALLOC(t->e_raw, C);
     DIGS_CALLOC(t->e_ref, C);
@@ -157,7 +158,7 @@ void dikl_trainer_destroy(dikl_trainer **tp)
                     t->score_d, t->a_d, t->sig_d, t->level, t->cz, t->cx,
                     t->cx_d, t->e_raw, t->e_ref, t->grad_scratch,
                     t->eta_level, t->eta_elem, t->level_accepted,
-                    t->level_proposed, t->counts, t->pool};
+                    t->level_proposed, t->counts, t->pool, t->element_s};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         free(bufs[i]);
     free(t);

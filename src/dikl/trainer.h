@@ -4,7 +4,8 @@
  * Rank 0 owns both networks and their Adam states and does every network
  * pass; each generator step's batch of noisy points x_t is broadcast and
  * its posterior sampling (src/dikl/posterior.h) split over all ranks in
- * contiguous blocks, the estimates gathered back to rank 0.  Model
+ * contiguous blocks sized by each rank's measured speed (so that the
+ * shares finish together), the estimates gathered back to rank 0.  Model
  * selection (§6.9) splits its MALA refinement the same way.  Every random
  * number comes from a Philox stream named by (seed, purpose, iteration),
  * and each posterior element from its own stream, so a run gives the same
@@ -96,7 +97,12 @@ typedef struct dikl_trainer {
     /* buffers: rank 0 [B·dim] networks; every rank the broadcast batch */
     nn_real *z, *x, *xt, *eps, *tt, *s, *dy;
     double *xt_d, *score_d, *a_d, *sig_d;
-    int *level;
+    int *level;                 /* [B + size]: the batch's levels, then
+                                   each rank's posterior elements (the
+                                   split, broadcast with them) */
+    double *element_s;          /* rank 0: [size] seconds per posterior
+                                   element of each rank, a running
+                                   estimate (0: not measured yet) */
     /* selection buffers [check_samples·dim] / [check_samples] */
     nn_real *cz, *cx;
     double *cx_d, *e_raw, *e_ref;

@@ -7,7 +7,9 @@
 #     the score difference or the MSI makes the generator diverge or
 #     collapse (checked by hand: sd -> 0 or > 10).
 #  2. rank-count invariance: a DW-4 EGNN run with model selection on 1, 2
-#     and 3 ranks writes identical networks (h5diff, bit for bit).
+#     and 3 ranks writes identical networks (h5diff, bit for bit), also
+#     when each iteration's posterior batch goes to one rank
+#     (DIKL_SPLIT_TEST; normally the split follows measured speeds).
 #  3. exact restart: 2 iterations, then --restart to 4, equals 4 straight
 #     (the DW-4 deck keeps a moving average of the generator, ema = 0.9,
 #     which is checkpointed and compared too).
@@ -101,6 +103,12 @@ for np in 2 3; do
   grep -q "rank $((np - 1)) time:" dw4-np$np.out || fail "np $np: no time split"
   same_networks dw4-np1.h5 dw4-np$np.h5 "ranks 1 vs $np"
   echo "ok: rank invariance 1 vs $np"
+  # the posterior split follows measured speeds; any split must give the
+  # same networks: here one rank takes the whole batch, in turn
+  sed "s/dw4-np1.h5/dw4-split$np.h5/" dw4.ini > split-$np.ini
+  DIKL_SPLIT_TEST=1 "$MPIRUN" -x DIKL_SPLIT_TEST --oversubscribe -np $np "$DIGS" run split-$np.ini > split-np$np.out
+  same_networks dw4-np1.h5 dw4-split$np.h5 "ranks 1 vs $np, whole batch on one rank"
+  echo "ok: rank invariance 1 vs $np with the batch on one rank at a time"
 done
 
 sed "s/dw4-np1.h5/dw4-rs.h5/; s/iterations = 4/iterations = 2/" dw4.ini > rs2.ini

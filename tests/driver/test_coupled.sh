@@ -12,7 +12,9 @@
 #  4. the time split names every rank, and deck errors are one clear line.
 # Chains move between ranks at meetings (load balancing, on by default,
 # driven by timing); runs marked "moving" force a fixed pattern of moves
-# at every meeting (DIGS_BALANCE_TEST) and must still equal 1 rank's.
+# at every meeting (DIGS_BALANCE_TEST), and give the trainer's whole
+# posterior batch to one rank at a time (DIKL_SPLIT_TEST); they must
+# still equal 1 rank's.
 . "$top_srcdir/tests/driver/common.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
@@ -93,7 +95,7 @@ same_chains() {
   done
 }
 moving() { # moving NP NAME : run NAME.ini with forced moves, check they happened
-  DIGS_BALANCE_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST --oversubscribe -np $1 "$DIGS" run $2.ini > $2.out \
+  DIGS_BALANCE_TEST=1 DIKL_SPLIT_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST -x DIKL_SPLIT_TEST --oversubscribe -np $1 "$DIGS" run $2.ini > $2.out \
     || { cat $2.out; fail "$2: run with chains moving on $1 ranks"; }
   grep -q "chains per rank at the end: .* (moved at [1-9][0-9]* of" $2.out \
     || { cat $2.out; fail "$2: no chains moved"; }
@@ -220,7 +222,7 @@ echo "ok: coupled restart 2 -> 4 equals 4 straight"
 apart rsapart dikl.part coupled.part
 sed 's/^sweeps = 16/sweeps = 8/; s/^iterations = 8/iterations = 4/' rsapart.ini > rsapart4.ini
 "$MPIRUN" --oversubscribe -np 3 "$DIGS" run rsapart4.ini > rsapart4.out
-DIGS_BALANCE_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST --oversubscribe -np 2 "$DIGS" run --restart rsapart.ini > rsapart8.out \
+DIGS_BALANCE_TEST=1 DIKL_SPLIT_TEST=1 "$MPIRUN" -x DIGS_BALANCE_TEST -x DIKL_SPLIT_TEST --oversubscribe -np 2 "$DIGS" run --restart rsapart.ini > rsapart8.out \
   || { cat rsapart8.out; fail "restart, meetings apart"; }
 same_chains apart1 rsapart "restart, meetings apart"
 same_generator apart1 rsapart "restart, meetings apart"
