@@ -550,8 +550,8 @@ static int round_end(coupled *c, double wall)
 
 /* At a meeting before the last: rank 0 gathers every rank's arrival and
  * sweeping seconds since the previous meeting, adds them to the
- * discounted sums, and decides the chains per
- * rank (with DIGS_BALANCE_TEST set in its environment, a fixed pattern of
+ * discounted sums (not the session's first interval, which only the
+ * start-up follows: no move then), and decides the chains per rank (with DIGS_BALANCE_TEST set in its environment, a fixed pattern of
  * moves instead, for the tests); then the chains move.  Counted as
  * exchange, i.e. as coupling loss. */
 static int balance(coupled *c)
@@ -571,9 +571,12 @@ static int balance(coupled *c)
             arrival[k] = all[2 * k];
             chain_s[k] = all[2 * k + 1];
         }
-        coupled_balance_history_add(&c->history, c->chain_counts,
-                                    (double)(c->sweep - c->interval_sweep0),
-                                    arrival, chain_s);
+        /* a session's first interval carries its start-up (LJ-13:
+         * rank 1 13-25 % slower than later) and is not used */
+        if (c->balancings > 0)
+            coupled_balance_history_add(
+                &c->history, c->chain_counts,
+                (double)(c->sweep - c->interval_sweep0), arrival, chain_s);
         coupled_balance_history_rates(&c->history, other, cost);
         if (getenv("DIGS_BALANCE_DEBUG"))
             for (int k = 0; k < size; k++)
