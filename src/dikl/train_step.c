@@ -144,8 +144,9 @@ static const double SPLIT_MEMORY = 0.8;
  * t->level[B..B+size), in proportion to each rank's measured speed so
  * that the shares finish together (rank 0's is slower per element when
  * its networks have just run), by largest remainder, at least one
- * element each; even blocks until every rank is measured.  With DIKL_SPLIT_TEST set (tests), rank
- * iteration mod size gets the whole batch.  Any split gives the same
+ * element each; even blocks until every rank is measured.  With
+ * DIKL_SPLIT_TEST set (tests), rank iteration mod size gets the whole
+ * batch.  Any split gives the same
  * numbers: every element draws from its own stream (posterior.h). */
 static void choose_split(dikl_trainer *t)
 {
@@ -157,13 +158,12 @@ static void choose_split(dikl_trainer *t)
         return;
     }
     double speed[size], total = 0;
+    int unmeasured = 0;
     for (int r = 0; r < size; r++) {
         speed[r] = t->element_s[r] > 0 ? 1 / t->element_s[r] : 0;
         total += speed[r];
-    }
-    int unmeasured = 0;
-    for (int r = 0; r < size; r++)
         unmeasured |= speed[r] == 0;
+    }
     if (unmeasured) {
         for (int r = 0; r < size; r++) {
             long f;
@@ -175,20 +175,9 @@ static void choose_split(dikl_trainer *t)
      * measured, so one slow iteration cannot starve a rank for good */
     int base = B >= size ? 1 : 0, spread = B - base * size;
     double share[size];
-    int given = 0;
-    for (int r = 0; r < size; r++) {
+    for (int r = 0; r < size; r++)
         share[r] = base + spread * speed[r] / total;
-        split[r] = (int)share[r];
-        given += split[r];
-    }
-    while (given < B) { /* the spare elements to the largest remainders */
-        int best = 0;
-        for (int r = 1; r < size; r++)
-            if (share[r] - split[r] > share[best] - split[best])
-                best = r;
-        split[best]++;
-        given++;
-    }
+    digs_layout_round(size, share, B, split);
 }
 
 /* Rank 0: fold this iteration's per-rank seconds of posterior work into

@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "parallel/chain_moves.h"
+#include "parallel/layout.h"
 
 /* Σ_r max(min, (Λ − other_r)/cost_r): increasing in Λ. */
 static double chains_at(int size, const double *other, const double *cost,
@@ -19,37 +20,6 @@ static double chains_at(int size, const double *other, const double *cost,
         sum += n[r];
     }
     return sum;
-}
-
-/* Whole chains from the real-valued n, keeping the total. */
-static void round_counts(int size, const double *n, long total, int *out)
-{
-    long sum = 0;
-    for (int r = 0; r < size; r++) {
-        out[r] = (int)floor(n[r]);
-        sum += out[r];
-    }
-    while (sum < total) {
-        int best = 0;
-        double frac = -1;
-        for (int r = 0; r < size; r++) {
-            double f = n[r] - out[r];
-            if (f > frac) {
-                frac = f;
-                best = r;
-            }
-        }
-        out[best]++;
-        sum++;
-    }
-    while (sum > total) { /* only if floor(n) overshot by rounding */
-        int best = 0;
-        for (int r = 1; r < size; r++)
-            if (out[r] > out[best])
-                best = r;
-        out[best]--;
-        sum--;
-    }
 }
 
 int coupled_balance_counts(int size, const int *counts, const double *other,
@@ -86,7 +56,7 @@ int coupled_balance_counts(int size, const int *counts, const double *other,
             hi = mid;
     }
     chains_at(size, o, c, min_chains, hi, n);
-    round_counts(size, n, total, new_counts);
+    digs_layout_round(size, n, total, new_counts);
     for (int r = 0; r < size; r++)
         if (new_counts[r] != counts[r])
             return 1;

@@ -125,16 +125,16 @@ static int sweep_slice(coupled *c, int most)
         };
         status = r->sampler->ops->sweep(r->sampler, &block, c->sweep);
     }
+    double t1 = MPI_Wtime();
+    c->t_chains += t1 - t0;
     c->slice_next = off + n;
     int completed = c->slice_next >= all->n;
     if (n > 0)
-        c->chain_seconds = (MPI_Wtime() - t0) / n;
+        c->chain_seconds = (t1 - t0) / n;
     if (completed) {
         c->slice_next = 0;
         c->sweep++;
     }
-    double t1 = MPI_Wtime();
-    c->t_chains += t1 - t0;
     if (completed && c->sweep == c->quota)
         c->arrival = t1; /* all of this rank's sweeps for the meeting */
     if (status == DIGS_OK && completed)
@@ -160,9 +160,10 @@ static int idle_sweep(void *ctx)
     if (c->sweep >= c->quota)
         return 0;
     int most = c->chain_seconds > 0
-                   ? (int)fmin(SLICE_SECONDS / c->chain_seconds + 0.5, 64)
+                   ? (int)fmax(1, fmin(SLICE_SECONDS / c->chain_seconds
+                                           + 0.5, 64))
                    : 1;
-    int status = sweep_slice(c, most > 0 ? most : 1);
+    int status = sweep_slice(c, most);
     return status == DIGS_OK ? 1 : -status;
 }
 
@@ -551,7 +552,8 @@ static int round_end(coupled *c, double wall)
 /* At a meeting before the last: rank 0 gathers every rank's arrival and
  * sweeping seconds since the previous meeting, adds them to the
  * discounted sums (not the session's first interval, which only the
- * start-up follows: no move then), and decides the chains per rank (with DIGS_BALANCE_TEST set in its environment, a fixed pattern of
+ * start-up follows: no move then), and decides the chains per rank
+ * (with DIGS_BALANCE_TEST set in its environment, a fixed pattern of
  * moves instead, for the tests); then the chains move.  Counted as
  * exchange, i.e. as coupling loss. */
 static int balance(coupled *c)

@@ -1,5 +1,7 @@
 #include "parallel/layout.h"
 
+#include <math.h>
+
 void digs_layout_block(long n_chains, int size, int rank, long *first,
                        int *count)
 {
@@ -34,4 +36,28 @@ void digs_layout_weighted(long n_chains, int size, int rank, double share0,
     }
     digs_layout_block(n_chains - n0, size - 1, rank - 1, first, count);
     *first += n0;
+}
+
+void digs_layout_round(int size, const double *shares, long total,
+                       int *counts)
+{
+    long sum = 0;
+    for (int r = 0; r < size; r++) {
+        counts[r] = (int)floor(shares[r]);
+        sum += counts[r];
+    }
+    for (; sum < total; sum++) {
+        int best = 0;
+        for (int r = 1; r < size; r++)
+            if (shares[r] - counts[r] > shares[best] - counts[best])
+                best = r;
+        counts[best]++;
+    }
+    for (; sum > total; sum--) {
+        int best = 0;
+        for (int r = 1; r < size; r++)
+            if (counts[r] > counts[best])
+                best = r;
+        counts[best]--;
+    }
 }

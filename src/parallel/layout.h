@@ -19,4 +19,12 @@ int digs_layout_owner(long n_chains, int size, long chain);
 void digs_layout_weighted(long n_chains, int size, int rank, double share0,
                           long *first, int *count);
 
+/* Integer counts[r] summing to `total` from real shares[r] ≥ 0 (which
+ * should sum to about `total`), by largest remainder: floors first, then
+ * one more for each rank in order of decreasing remainder shares[r] −
+ * floor (ties to the lower rank) while the sum is short, or one less for
+ * each largest count (ties to the lower rank) while it is over. */
+void digs_layout_round(int size, const double *shares, long total,
+                       int *counts);
+
 #endif

@@ -6,3 +6,10 @@ tests_parallel_test_chain_moves_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
 tests_parallel_test_chain_moves_LDADD = $(CHECK_TEST_LIBS)
 dist_check_SCRIPTS += tests/parallel/test_chain_moves_mpi.sh
 TESTS += tests/parallel/test_chain_moves tests/parallel/test_chain_moves_mpi.sh
+
+# Chain layouts and largest-remainder rounding (src/parallel/layout.c)
+check_PROGRAMS += tests/parallel/test_layout
+tests_parallel_test_layout_SOURCES = tests/parallel/test_layout.c
+tests_parallel_test_layout_CFLAGS = $(AM_CFLAGS) $(CHECK_TEST_CFLAGS)
+tests_parallel_test_layout_LDADD = $(CHECK_TEST_LIBS)
+TESTS += tests/parallel/test_layout
