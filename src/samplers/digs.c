@@ -152,27 +152,51 @@ static int read_step_sizes(digs_sampler *s, digs_deck *deck, digs_data *d)
     return DIGS_OK;
 }
 
+/* The fewest significant digits, at least %g's 6, that print every level
+ * differently and strictly inside (0, 1), as the levels are (they are
+ * strictly increasing, so 17 digits always do). */
+static int label_digits(const double *alpha, int n)
+{
+    for (int digits = 6; digits < 17; digits++) {
+        int ok = 1;
+        char prev[LABEL_LEN], now[LABEL_LEN];
+        for (int l = 0; l < n && ok; l++) {
+            snprintf(now, sizeof now, "%.*g", digits, alpha[l]);
+            double back = strtod(now, NULL);
+            ok = back > 0 && back < 1 && (l == 0 || strcmp(now, prev) != 0);
+            memcpy(prev, now, sizeof prev);
+        }
+        if (ok)
+            return digits;
+    }
+    return 17;
+}
+
 /* Stat names "a<alpha>/init", "a<alpha>/mala" and param names
- * "alpha=<alpha>" (%g: linspace's 0.30000000000000004 prints 0.3). */
+ * "alpha=<alpha>", with 6 significant digits (linspace's
+ * 0.30000000000000004 prints 0.3) or as many more as keep the levels'
+ * names apart (0.9999999 and 0.99999995). */
 static int make_names(digs_sampler *s, digs_data *d)
 {
     const int n = d->sched.n, pairs = n * d->pairs_per_level;
     const char *inner = d->inner == INNER_MALA ? "mala" : "hmc";
+    const int digits = label_digits(d->sched.alpha, n);
     DIGS_CALLOC(d->stat_label, pairs);
     DIGS_CALLOC(d->stat_names, pairs);
     DIGS_CALLOC(d->param_label, n);
     DIGS_CALLOC(d->param_names, n);
     for (int l = 0; l < n; l++) {
         double a = d->sched.alpha[l];
-        snprintf(d->param_label[l], LABEL_LEN, "alpha=%g", a);
+        snprintf(d->param_label[l], LABEL_LEN, "alpha=%.*g", digits, a);
         d->param_names[l] = d->param_label[l];
         int p = l * d->pairs_per_level;
         if (d->mh_init) {
-            snprintf(d->stat_label[p], LABEL_LEN, "a%g/init", a);
+            snprintf(d->stat_label[p], LABEL_LEN, "a%.*g/init", digits, a);
             d->stat_names[p] = d->stat_label[p];
             p++;
         }
-        snprintf(d->stat_label[p], LABEL_LEN, "a%g/%s", a, inner);
+        snprintf(d->stat_label[p], LABEL_LEN, "a%.*g/%s", digits, a,
+                 inner);
         d->stat_names[p] = d->stat_label[p];
     }
     DIGS_CHECK(digs_sampler_alloc_stats(s, 2 * pairs, d->stat_names));

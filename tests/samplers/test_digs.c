@@ -964,6 +964,14 @@ START_TEST(test_schedule_and_names)
         ck_assert(s->params[l] == 0.01);
     digs_sampler_destroy(&s);
 
+    /* levels that agree in 6 digits get as many more as set them apart */
+    s = make_digs("[digs]\nalphas = 0.5 0.9999999 0.99999995\n", pot, 1);
+    ck_assert_str_eq(s->param_names[0], "alpha=0.5");
+    ck_assert_str_eq(s->param_names[1], "alpha=0.9999999");
+    ck_assert_str_eq(s->param_names[2], "alpha=0.99999995");
+    ck_assert_str_eq(s->stat_names[5], "a0.99999995/mala");
+    digs_sampler_destroy(&s);
+
     double a[5];
     digs_schedule_linspace(0.1, 0.9, 5, a);
     for (int l = 0; l < 4; l++)
