@@ -13,3 +13,6 @@ include $(srcdir)/tests/dikl/local.mk
 include $(srcdir)/tests/dikl/posterior.mk
 include $(srcdir)/tests/dikl/model.mk
 include $(srcdir)/tests/driver/local.mk
+
+# shared by the MPI test programs
+EXTRA_DIST += tests/check_mpi.h

@@ -24,6 +24,7 @@
 
 #include "core/status.h"
 #include "io/h5md.h"
+#include "../check_mpi.h"
 
 /* 3 chains x 2 particles x 3-D, 5 records buffered 2 at a time. */
 enum { N = 3, P = 2, D = 3, R = 5, B = 2, W = 3 };
@@ -553,12 +554,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_bad_layout);
     tcase_add_test(tc, test_misuse);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_set_fork_status(runner, CK_NOFORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner), any;
-    srunner_free(runner);
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    int status = digs_check_run_mpi(s);
     MPI_Finalize();
-    return any ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

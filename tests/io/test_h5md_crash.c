@@ -38,6 +38,7 @@
 
 #include "core/status.h"
 #include "io/h5md.h"
+#include "../check_mpi.h"
 
 /* 5 chains of 1 particle in 2-D; records buffered 3 at a time.  F records
  * flushed, then G more appended without a flush (the kill), then the copy
@@ -585,12 +586,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_kill_between_flushes);
     tcase_add_test(tc, test_append_errors);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_set_fork_status(runner, CK_NOFORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner), any;
-    srunner_free(runner);
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    int status = digs_check_run_mpi(s);
     MPI_Finalize();
-    return any ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

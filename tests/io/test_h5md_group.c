@@ -33,6 +33,7 @@
 #include "core/status.h"
 #include "io/h5md.h"
 #include "io/h5md_read.h"
+#include "../check_mpi.h"
 
 /* Chains: N chains of 1 particle in 3-D (MDAnalysis needs a 3-D box), R
  * records buffered B at a time.  Generator: sets of S samples, G records
@@ -794,12 +795,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_kill_between_flushes);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_set_fork_status(runner, CK_NOFORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner), any;
-    srunner_free(runner);
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    int status = digs_check_run_mpi(s);
     MPI_Finalize();
-    return any ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

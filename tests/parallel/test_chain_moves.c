@@ -11,6 +11,7 @@
 
 #include "parallel/chain_moves.h"
 #include "parallel/layout.h"
+#include "../check_mpi.h"
 
 enum { N = 11, DIM = 5, STATE = 3 };
 
@@ -118,12 +119,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_recut_blocks);
     tcase_add_test(tc, test_bad_counts);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_set_fork_status(runner, CK_NOFORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner), any;
-    srunner_free(runner);
-    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    int status = digs_check_run_mpi(s);
     MPI_Finalize();
-    return any ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }
