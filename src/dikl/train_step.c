@@ -146,8 +146,8 @@ static const double SPLIT_MEMORY = 0.8;
  * its networks have just run), by largest remainder, at least one
  * element each; even blocks until every rank is measured.  With
  * DIKL_SPLIT_TEST set (tests), rank iteration mod size gets the whole
- * batch.  Any split gives the same
- * numbers: every element draws from its own stream (posterior.h). */
+ * batch.  Any split gives the same numbers: every element draws from its
+ * own stream (posterior.h). */
 static void choose_split(dikl_trainer *t)
 {
     int B = t->cfg.batch, size = t->size, *split = t->level + B;
