@@ -46,16 +46,22 @@ START_TEST(test_weighted)
 }
 END_TEST
 
+/* digs_layout_round(size, shares, total) must give exactly `want`. */
+static void expect_round(int size, const double *shares, long total,
+                         const int *want)
+{
+    int counts[size];
+    digs_layout_round(size, shares, total, counts);
+    for (int r = 0; r < size; r++)
+        ck_assert_int_eq(counts[r], want[r]);
+}
+
 START_TEST(test_round_largest_remainder)
 {
     /* 2.6 + 3.3 + 4.1 = 10: floors 2 + 3 + 4 = 9, the spare one to rank 0
      * (remainder 0.6) */
-    double shares[3] = {2.6, 3.3, 4.1};
-    int counts[3];
-    digs_layout_round(3, shares, 10, counts);
-    ck_assert_int_eq(counts[0], 3);
-    ck_assert_int_eq(counts[1], 3);
-    ck_assert_int_eq(counts[2], 4);
+    expect_round(3, (const double[]){2.6, 3.3, 4.1}, 10,
+                 (const int[]){3, 3, 4});
 }
 END_TEST
 
@@ -63,17 +69,10 @@ START_TEST(test_round_ties_and_two_spares)
 {
     /* 1.5 + 1.5 + 1.0 + 2.0 = 6, total asked 7: floors 1 + 1 + 1 + 2 =
      * 5, the two spares to ranks 0 and 1 (remainder 0.5 each). */
-    double shares[4] = {1.5, 1.5, 1.0, 2.0};
-    int counts[4];
-    digs_layout_round(4, shares, 7, counts);
-    ck_assert_int_eq(counts[0], 2);
-    ck_assert_int_eq(counts[1], 2);
-    ck_assert_int_eq(counts[2], 1);
-    ck_assert_int_eq(counts[3], 2);
+    const double shares[4] = {1.5, 1.5, 1.0, 2.0};
+    expect_round(4, shares, 7, (const int[]){2, 2, 1, 2});
     /* asking for 6 gives the single spare to the lower rank of the tie */
-    digs_layout_round(4, shares, 6, counts);
-    ck_assert_int_eq(counts[0], 2);
-    ck_assert_int_eq(counts[1], 1);
+    expect_round(4, shares, 6, (const int[]){2, 1, 1, 2});
 }
 END_TEST
 
@@ -81,12 +80,8 @@ START_TEST(test_round_overshoot)
 {
     /* floors 4 + 4 + 2 = 10 against a total of 8: one taken from the
      * first largest count (rank 0), then from rank 1 */
-    double shares[3] = {4.2, 4.9, 2.0};
-    int counts[3];
-    digs_layout_round(3, shares, 8, counts);
-    ck_assert_int_eq(counts[0], 3);
-    ck_assert_int_eq(counts[1], 3);
-    ck_assert_int_eq(counts[2], 2);
+    expect_round(3, (const double[]){4.2, 4.9, 2.0}, 8,
+                 (const int[]){3, 3, 2});
 }
 END_TEST
 
