@@ -93,6 +93,10 @@ static int read_optimisation(digs_deck *deck, int egnn, dikl_config *c)
     DIGS_CHECK(digs_deck_long(deck, S, "score_steps", egnn ? "100" : "50", 0,
                               1000000, &v));
     c->score_steps = (int)v;
+    /* at most 64 chunks: every rank keeps K gradient copies */
+    DIGS_CHECK(digs_deck_long(deck, S, "score_chunks", "1", 1,
+                              c->batch < 64 ? c->batch : 64, &v));
+    c->score_chunks = (int)v;
     DIGS_CHECK(digs_deck_long(deck, S, "iterations", NULL, 1, 100000000,
                               &c->iterations));
     DIGS_CHECK(digs_deck_double(deck, S, "clip", "10", 0, 1e30, &c->clip));

@@ -38,6 +38,9 @@ typedef struct dikl_config {
                                    lr_generator · lr_drop (0: never) */
     double lr_drop;
     int score_steps;            /* score-network steps per generator step */
+    int score_chunks;           /* 1: rank 0 runs the score phase alone;
+                                   K > 1: the batch is cut into K chunks
+                                   dealt over the ranks (score_phase.c) */
     long iterations;            /* generator steps */
     double clip;                /* generator global grad-norm clip */
     dikl_posterior_config posterior;

@@ -10,4 +10,5 @@ src_libdigs_a_SOURCES += \
 	src/dikl/hooks.c \
 	src/dikl/trainer.c src/dikl/trainer.h \
 	src/dikl/train_step.c \
+	src/dikl/score_phase.c src/dikl/score_phase.h \
 	src/dikl/selection.c

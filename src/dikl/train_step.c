@@ -1,5 +1,6 @@
-/* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0,
- * posterior sampling over all ranks, generator step on rank 0.  Every
+/* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0
+ * or over all ranks (score_phase.c), posterior sampling over all ranks,
+ * generator step on rank 0.  Every
  * point where the other ranks wait for rank 0 is followed by an agreement
  * that carries a failure of their idle work (dikl_idle_take). */
 #include <math.h>
@@ -7,76 +8,13 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "dikl/score_phase.h"
 #include "dikl/step_size.h"
 #include "dikl/trainer.h"
 #include "dikl/wait.h"
 #include "nn/clip.h"
 #include "parallel/comm.h"
 #include "parallel/layout.h"
-
-/* x_t = a_t x + σ_t ε for a batch, t_b ~ U{1..T−1}, ε ~ N(0, I) centred
- * for particle targets (§6.2, §6.11 item 3).  Draws B integers then B·dim
- * normals from rng. */
-static void noise_batch(dikl_trainer *t, digs_stream *rng, int B)
-{
-    int d = t->dim, T = t->sched.T;
-    for (int b = 0; b < B; b++) {
-        t->level[b] = 1 + (int)digs_stream_below(rng, (uint32_t)(T - 1));
-        t->tt[b] = (nn_real)t->level[b];
-    }
-    size_t n = (size_t)B * d;
-    for (size_t i = 0; i < n; i++)
-        t->eps[i] = (nn_real)digs_stream_normal(rng);
-    dikl_centre_rows(t->eps, B, t->pot->n_particles, t->pot->spatial_dim);
-    for (int b = 0; b < B; b++) {
-        nn_real a = (nn_real)t->sched.a[t->level[b]];
-        nn_real s = (nn_real)t->sched.sigma[t->level[b]];
-        for (int k = 0; k < d; k++) {
-            size_t i = (size_t)b * d + k;
-            t->xt[i] = a * t->x[i] + s * t->eps[i];
-        }
-    }
-}
-
-static void latent(dikl_trainer *t, digs_stream *rng, int B)
-{
-    size_t n = (size_t)B * t->dim;
-    for (size_t i = 0; i < n; i++)
-        t->z[i] = (nn_real)digs_stream_normal(rng);
-    dikl_centre_rows(t->z, B, t->pot->n_particles, t->pot->spatial_dim);
-}
-
-/* One Adam step of the score network on L_DSM = mean_b ‖ε + σ s_φ‖²
- * (§6.2 step 1.2); returns the loss in *loss. */
-static int score_step(dikl_trainer *t, int step, double *loss)
-{
-    int B = t->cfg.batch, d = t->dim;
-    digs_stream rng;
-    digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
-                     DIGS_RNG_DIKL, DIKL_SUB_SCORE + (uint32_t)step);
-    latent(t, &rng, B);
-    DIGS_CHECK(dikl_net_forward(&t->gen, &t->gen_p, t->z, NULL, t->x, B));
-    dikl_centre_rows(t->x, B, t->pot->n_particles, t->pot->spatial_dim);
-    noise_batch(t, &rng, B);
-    DIGS_CHECK(dikl_net_forward(&t->score, &t->score_p, t->xt, t->tt, t->s,
-                                B));
-    double sum = 0;
-    for (int b = 0; b < B; b++) {
-        nn_real sig = (nn_real)t->sched.sigma[t->level[b]];
-        for (int k = 0; k < d; k++) {
-            size_t i = (size_t)b * d + k;
-            nn_real r = t->eps[i] + sig * t->s[i];
-            sum += (double)r * r;
-            t->dy[i] = 2 * sig * r / (nn_real)B;
-        }
-    }
-    *loss = sum / B;
-    if (!isfinite(*loss))
-        return DIGS_OK; /* no step on a non-finite loss */
-    nn_params_zero_grad(&t->score_p);
-    dikl_net_backward(&t->score, &t->score_p, t->dy);
-    return nn_adam_step(&t->adam_score, &t->score_p);
-}
 
 /* Rank 0: the generator batch x = f(z) (kept for backward) and its noisy
  * copy, converted to double for the posterior. */
@@ -86,9 +24,10 @@ static int generator_forward(dikl_trainer *t)
     digs_stream rng;
     digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
                      DIGS_RNG_DIKL, DIKL_SUB_GENERATOR);
-    latent(t, &rng, B);
+    dikl_draw_latent(t, &rng, B);
     DIGS_CHECK(dikl_net_forward(&t->gen, &t->gen_p, t->z, NULL, t->x, B));
-    noise_batch(t, &rng, B);
+    dikl_draw_noise(t, &rng, B);
+    dikl_mix_noise(t, 0, B);
     for (size_t i = 0; i < (size_t)B * d; i++)
         t->xt_d[i] = t->xt[i];
     /* re-centre in double: the float rows are centred only to round-off */
@@ -364,20 +303,11 @@ static int select_if_due(dikl_trainer *t)
 
 int dikl_trainer_iteration(dikl_trainer *t, double wall_now)
 {
-    int status = DIGS_OK;
-    if (t->rank == 0) {
-        double t0 = MPI_Wtime();
-        double sum = 0;
-        for (int s = 0; s < t->cfg.score_steps && status == DIGS_OK; s++) {
-            double l = 0;
-            status = score_step(t, s, &l);
-            sum += l;
-        }
-        t->loss_score = t->cfg.score_steps ? sum / t->cfg.score_steps : NAN;
-        if (status == DIGS_OK)
-            status = generator_forward(t);
-        t->time.net += MPI_Wtime() - t0;
-    }
+    double t0 = MPI_Wtime();
+    int status = dikl_score_phase(t);
+    if (t->rank == 0 && status == DIGS_OK)
+        status = generator_forward(t);
+    t->time.net += MPI_Wtime() - t0;
     int post = posterior_phase(t, status);
     if (post != DIGS_OK && post != DIGS_ERR_NUMERIC)
         return post;
@@ -392,6 +322,7 @@ int dikl_trainer_iteration(dikl_trainer *t, double wall_now)
     dikl_trainer_add_wait(t, tw, h0);
     DIGS_CHECK(digs_comm_agree_message(
         t->comm, dikl_idle_take(&t->idle, t->rank, status)));
+    DIGS_CHECK(dikl_score_share_generator(t));
     t->iteration++;
     adapt_step_size(t);
     DIGS_CHECK(select_if_due(t));

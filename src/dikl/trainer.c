@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "dikl/score_phase.h"
 #include "dikl/trainer.h"
 #include "nn/init.h"
 #include "parallel/comm.h"
@@ -75,7 +76,7 @@ static int allocate(dikl_trainer *t)
     DIGS_CALLOC(t->level_accepted, T);
     DIGS_CALLOC(t->level_proposed, T);
     DIGS_CALLOC(t->counts, 2 * T + 2);
-    if (t->rank != 0)
+    if (t->rank != 0 && !dikl_score_parallel(t))
         return DIGS_OK;
     DIGS_CALLOC(t->z, B * d);
     DIGS_CALLOC(t->x, B * d);
@@ -110,8 +111,13 @@ static int build(dikl_trainer *t, digs_deck *deck)
     DIGS_CHECK(allocate(t));
     for (int l = 0; l < t->cfg.T; l++)
         t->eta_level[l] = t->eta;
-    if (t->rank == 0)
+    if (t->rank == 0 || dikl_score_parallel(t))
         DIGS_CHECK(create_networks(t));
+    if (dikl_score_parallel(t)) {
+        size_t K = (size_t)t->cfg.score_chunks;
+        DIGS_CALLOC(t->chunk_grad, K * t->score_p.n);
+        DIGS_CALLOC(t->chunk_loss, K);
+    }
     return DIGS_OK;
 }
 
@@ -140,7 +146,7 @@ void dikl_trainer_destroy(dikl_trainer **tp)
     dikl_trainer *t = *tp;
     if (!t)
         return;
-    if (t->rank == 0 && t->gen_p.value) {
+    if (t->gen_p.value) {
         dikl_net_destroy(&t->gen);
         dikl_net_destroy(&t->score);
         nn_adam_free(&t->adam_gen);
@@ -158,7 +164,8 @@ void dikl_trainer_destroy(dikl_trainer **tp)
                     t->score_d, t->a_d, t->sig_d, t->level, t->cz, t->cx,
                     t->cx_d, t->e_raw, t->e_ref, t->grad_scratch,
                     t->eta_level, t->eta_elem, t->level_accepted,
-                    t->level_proposed, t->counts, t->pool, t->element_s};
+                    t->level_proposed, t->counts, t->pool, t->element_s,
+                    t->chunk_grad, t->chunk_loss};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         free(bufs[i]);
     free(t);
@@ -244,5 +251,5 @@ int dikl_trainer_resume(dikl_trainer *t)
                != MPI_SUCCESS) {
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Bcast failed");
     }
-    return DIGS_OK;
+    return dikl_score_share_state(t);
 }

@@ -2,7 +2,8 @@
  * time, over an MPI communicator.
  *
  * Rank 0 owns both networks and their Adam states and does every network
- * pass; each generator step's batch of noisy points x_t is broadcast and
+ * pass (with score_chunks > 1 every rank holds copies and the score phase
+ * is data-parallel, src/dikl/score_phase.h); each generator step's batch of noisy points x_t is broadcast and
  * its posterior sampling (src/dikl/posterior.h) split over all ranks in
  * contiguous blocks sized by each rank's measured speed (so that the
  * shares finish together), the estimates gathered back to rank 0.  Model
@@ -64,7 +65,8 @@ typedef struct dikl_trainer {
     int rank, size, dim;
     dikl_posterior *post;
 
-    /* rank 0: networks and optimiser state */
+    /* rank 0 (every rank with score_chunks > 1): networks and optimiser
+     * state */
     nn_params gen_p, score_p, best_p;
     nn_params ema_p;            /* generator moving average ([dikl] ema > 0) */
     dikl_net gen, score;
@@ -94,7 +96,8 @@ typedef struct dikl_trainer {
     double *pool;               /* [pool_n·dim], centred rows */
     dikl_reference ref;         /* reference set (rank 0) */
 
-    /* buffers: rank 0 [B·dim] networks; every rank the broadcast batch */
+    /* buffers: rank 0 (every rank with score_chunks > 1) [B·dim]
+     * networks; every rank the broadcast batch */
     nn_real *z, *x, *xt, *eps, *tt, *s, *dy;
     double *xt_d, *score_d, *a_d, *sig_d;
     int *level;                 /* [B + size]: the batch's levels, then
@@ -109,6 +112,9 @@ typedef struct dikl_trainer {
     double *grad_scratch;
     double *eta_elem;           /* [B] Stage-B step of each batch element */
     int64_t *counts;            /* [2T + 2] this rank's counts to pool */
+    nn_real *chunk_grad;        /* data-parallel score phase: [K·n] the
+                                   score gradient of each chunk */
+    double *chunk_loss;         /* [K] each chunk's summed DSM loss */
 
     dikl_timing time;
 } dikl_trainer;

@@ -1,0 +1,126 @@
+#!/bin/sh
+# The data-parallel score phase (src/dikl/score_phase.c, [dikl]
+# score_chunks = K > 1):
+#  1. it computes the same step: after one iteration with one score step
+#     from the same initial weights, K = 4 and K = 1 (rank 0 alone, the
+#     whole batch) give score networks that differ only by the rounding of
+#     the gradient sum.  Adam's first step is lr·g/(|g| + 1e-8), so a
+#     parameter moves by at most lr = 1e-3 and two float32 sums of the same
+#     terms move it by ~1e-7·lr; a wrong chunk (a row dropped or counted
+#     twice, a 1/B of the chunk instead of the batch) changes g by O(1/K)
+#     and moves some parameter by O(lr).  Bound: 1e-3·lr.  Adam's step
+#     does not see a common scale of g, so its first moment (0.1·g) is
+#     compared too: within 1e-5 of its largest entry (float32 sums of 64
+#     rows: ~1e-6 relative).
+#  2. rank-count invariance: K = 3 on 1, 2 and 3 ranks (3 chunks over 2
+#     ranks: uneven) writes identical networks, moving average and Adam
+#     states (h5diff, bit for bit), with model selection on.
+#  3. exact restart across rank counts: 2 iterations on 3 ranks, then
+#     --restart to 4 on 2 ranks, equals 4 straight (the restarted ranks get
+#     rank 0's score network and its Adam state).
+#  4. deck errors: K = 0 and K > batch name the file and line.
+. "$top_srcdir/tests/driver/common.sh"
+cd "$work"
+export OPENBLAS_NUM_THREADS=1
+
+cat > one.ini <<'EOF2'
+[system]
+potential = gaussian
+dim = 3
+mean = 1 -1 0.5
+scales = 0.5 1.5 1
+
+[dikl]
+seed = 4
+network = mlp
+generator_width = 16
+generator_layers = 2
+score_width = 32
+score_layers = 2
+beta_start = 1e-4
+beta_end = 0.3
+weight = inv_a
+batch = 64
+lr_score = 1e-3
+score_steps = 1
+iterations = 1
+n_is = 4
+ais_levels = 1
+mala_steps = 2
+mala_step = 0.05
+model = k1.h5
+EOF2
+sed "s/k1.h5/k4.h5/; s/^score_steps = 1/score_steps = 1\nscore_chunks = 4/" one.ini > four.ini
+"$MPIRUN" -np 1 "$DIGS" run one.ini > k1.out
+"$MPIRUN" --oversubscribe -np 2 "$DIGS" run four.ini > k4.out
+"$PYTHON" - <<'EOF2' || fail "chunked step differs from the whole-batch step"
+import h5py, numpy as np
+a, b = h5py.File("k1.h5")["dikl"], h5py.File("k4.h5")["dikl"]
+worst = gap = scale = 0.0
+for name in a["score"]:
+    x, y = a["score"][name][()], b["score"][name][()]
+    worst = max(worst, float(np.max(np.abs(x - y))))
+for name in a["adam_score/m"]:  # m = 0.1 g after one step: the gradient
+    x, y = a["adam_score/m"][name][()], b["adam_score/m"][name][()]
+    gap = max(gap, float(np.max(np.abs(x - y))))
+    scale = max(scale, float(np.max(np.abs(x))))
+print(f"ok: max |score(K=4) - score(K=1)| = {worst:.3g} (bound 1e-6); "
+      f"gradient: max gap {gap:.3g} of max {scale:.3g} (bound 1e-5 of it)")
+assert scale > 0, "the score network did not step"
+assert worst <= 1e-6, worst
+assert gap <= 1e-5 * scale, (gap, scale)
+EOF2
+
+cat > dw4.ini <<'EOF2'
+[system]
+potential = dw4
+
+[dikl]
+seed = 5
+generator_width = 8
+generator_layers = 2
+score_width = 8
+score_layers = 2
+batch = 24
+score_steps = 2
+score_chunks = 3
+iterations = 4
+n_is = 4
+ais_levels = 3
+mala_steps = 6
+sample_size = 3
+selection = energy_tvd
+check_every = 2
+check_samples = 40
+check_mala_steps = 3
+checkpoint_every = 2
+ema = 0.9
+model = np1.h5
+EOF2
+same_networks() {
+  for g in generator score best ema adam_generator adam_score; do
+    "$H5DIFF" "$1" "$2" "/dikl/$g" "/dikl/$g" || fail "$3: /dikl/$g differs"
+  done
+  for c in loss_score loss_generator acceptance eta metric; do
+    "$H5DIFF" "$1" "$2" "/dikl/curves/$c" "/dikl/curves/$c" || fail "$3: curve $c differs"
+  done
+}
+"$MPIRUN" -np 1 "$DIGS" run dw4.ini > np1.out
+for np in 2 3; do
+  sed "s/np1.h5/np$np.h5/" dw4.ini > dw4-$np.ini
+  "$MPIRUN" --oversubscribe -np $np "$DIGS" run dw4-$np.ini > np$np.out
+  same_networks np1.h5 np$np.h5 "score_chunks = 3: ranks 1 vs $np"
+  echo "ok: score_chunks = 3: rank invariance 1 vs $np"
+done
+sed "s/np1.h5/rs.h5/; s/iterations = 4/iterations = 2/" dw4.ini > rs2.ini
+sed "s/np1.h5/rs.h5/" dw4.ini > rs4.ini
+"$MPIRUN" --oversubscribe -np 3 "$DIGS" run rs2.ini > rs2.out
+"$MPIRUN" --oversubscribe -np 2 "$DIGS" run --restart rs4.ini > rs4.out
+grep -q "continuing rs.h5 at iteration 2" rs4.out || { cat rs4.out; fail "restart: not continued"; }
+same_networks np1.h5 rs.h5 "score_chunks = 3: restart on 3 then 2 ranks"
+echo "ok: score_chunks = 3: restart 2 (3 ranks) -> 4 (2 ranks) equals 4 straight"
+
+printf '[system]\npotential = dw4\n[dikl]\niterations = 2\nbatch = 8\nscore_chunks = 0\n' > zero.ini
+expect_error zero "zero.ini:6" "$DIGS" run zero.ini
+printf '[system]\npotential = dw4\n[dikl]\niterations = 2\nbatch = 8\nscore_chunks = 9\n' > many.ini
+expect_error many "many.ini:6" "$DIGS" run many.ini
