@@ -1,6 +1,7 @@
 /* Running a Check suite in an MPI test program, shared by the tests that
- * need MPI_COMM_WORLD (tests/io/test_h5md*.c, tests/parallel/
- * test_chain_moves.c).  Call between MPI_Init and MPI_Finalize. */
+ * need MPI_COMM_WORLD (tests/io/test_h5md*.c, tests/analysis/
+ * test_h5md_read.c, tests/parallel/test_chain_moves.c).  Call between
+ * MPI_Init and MPI_Finalize. */
 #ifndef DIGS_TESTS_CHECK_MPI_H
 #define DIGS_TESTS_CHECK_MPI_H
 

@@ -15,4 +15,4 @@ include $(srcdir)/tests/dikl/model.mk
 include $(srcdir)/tests/driver/local.mk
 
 # shared by the MPI test programs
-EXTRA_DIST += tests/check_mpi.h
+EXTRA_DIST += tests/check_mpi.h tests/check_run.h

@@ -75,10 +75,15 @@ static int chunk_forward(dikl_trainer *t, int first, int n, double *loss)
     return DIGS_OK;
 }
 
-static void step_stream(const dikl_trainer *t, int step, digs_stream *rng)
+/* Score step `step`'s z, levels and ε for the whole batch, from its own
+ * stream (every rank draws all of them). */
+static void draw_step(dikl_trainer *t, int step)
 {
-    digs_stream_init(rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
+    digs_stream rng;
+    digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
                      DIGS_RNG_DIKL, DIKL_SUB_SCORE + (uint32_t)step);
+    dikl_draw_latent(t, &rng, t->cfg.batch);
+    dikl_draw_noise(t, &rng, t->cfg.batch);
 }
 
 /* One Adam step on L_DSM = mean_b ‖ε + σ s_φ‖², the whole batch on rank 0
@@ -86,10 +91,7 @@ static void step_stream(const dikl_trainer *t, int step, digs_stream *rng)
 static int serial_step(dikl_trainer *t, int step, double *loss)
 {
     int B = t->cfg.batch;
-    digs_stream rng;
-    step_stream(t, step, &rng);
-    dikl_draw_latent(t, &rng, B);
-    dikl_draw_noise(t, &rng, B);
+    draw_step(t, step);
     double sum;
     DIGS_CHECK(chunk_forward(t, 0, B, &sum));
     *loss = sum / B;
@@ -107,10 +109,7 @@ static int parallel_step(dikl_trainer *t, int step, double *loss)
 {
     int B = t->cfg.batch, K = t->cfg.score_chunks;
     size_t np = t->score_p.n;
-    digs_stream rng;
-    step_stream(t, step, &rng);
-    dikl_draw_latent(t, &rng, B);
-    dikl_draw_noise(t, &rng, B);
+    draw_step(t, step);
     long c0;
     int nc;
     digs_layout_block(K, t->size, t->rank, &c0, &nc);

@@ -1,8 +1,8 @@
 /* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0
  * or over all ranks (score_phase.c), posterior sampling over all ranks,
- * generator step on rank 0.  Every
- * point where the other ranks wait for rank 0 is followed by an agreement
- * that carries a failure of their idle work (dikl_idle_take). */
+ * generator step on rank 0.  Every point where the other ranks wait for
+ * rank 0 is followed by an agreement that carries a failure of their idle
+ * work (dikl_idle_take). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
 #include "analysis/autocorr.h"
 #include "core/rng.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 /* Stationary AR(1): x_t = phi x_{t-1} + sqrt(1 - phi^2) e_t, unit variance,
  * rho_t = phi^t, tau = (1 + phi)/(1 - phi). */
@@ -158,9 +159,5 @@ int main(void)
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_repeated_calls_and_ess);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -7,6 +7,7 @@
 
 #include "analysis/bootstrap.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 START_TEST(test_draw_distinct)
 {
@@ -183,9 +184,5 @@ int main(void)
     tcase_add_test(tc, test_full_sets_have_no_spread);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

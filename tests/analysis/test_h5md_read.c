@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "io/h5md.h"
 #include "io/h5md_read.h"
+#include "../check_mpi.h"
 
 /* 3 chains x 2 particles x 2-D, 4 records. */
 enum { N = 3, P = 2, D = 2, R = 4, W = 3 };
@@ -377,11 +378,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_read_foreign_file);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_set_fork_status(runner, CK_NOFORK);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int status = digs_check_run_mpi(s);
     MPI_Finalize();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return status;
 }

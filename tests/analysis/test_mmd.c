@@ -8,6 +8,7 @@
 #include "analysis/mmd.h"
 #include "core/rng.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 /* The numpy reference values below come from DiGS's formula written
  * directly (float64):
@@ -215,9 +216,5 @@ int main(void)
     tcase_add_test(tc, test_degenerate_and_errors);
     tcase_add_test(tc, test_exact_vs_exact_floor);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

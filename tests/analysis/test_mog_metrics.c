@@ -8,6 +8,7 @@
 #include "analysis/mog_metrics.h"
 #include "core/rng.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 /* The MoG-40 means to 4 decimals (REFERENCE.md §7.1 table), k x 2. */
 static const double means[40][2] = {
@@ -162,9 +163,5 @@ int main(void)
     tcase_add_test(tc, test_rmae_numpy);
     tcase_add_test(tc, test_mode_weights_hand);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

@@ -12,6 +12,7 @@
 #include "analysis/ramachandran.h"
 #include "core/status.h"
 #include "io/pdb.h"
+#include "../check_run.h"
 
 static const double DEG = M_PI / 180.0;
 
@@ -275,9 +276,5 @@ int main(void)
     tcase_add_test(tc, test_histograms_kl_tvd);
     tcase_add_test(tc, test_transitions);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

@@ -9,6 +9,7 @@
 #include "analysis/bootstrap.h"
 #include "analysis/tvd.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 START_TEST(test_identical_is_zero)
 {
@@ -231,9 +232,5 @@ int main(void)
     tcase_add_test(tc, test_pair_distances);
     tcase_add_test(tc, test_dw4_distance_floor);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

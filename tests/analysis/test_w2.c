@@ -11,6 +11,7 @@
 #include "analysis/w2.h"
 #include "core/rng.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 /* Minimum over all permutations of 0..n-1 (Heap's algorithm). */
 static double brute_force(const double *c, int n)
@@ -343,9 +344,5 @@ int main(void)
     tcase_add_test(tc, test_centre);
     tcase_add_test(tc, test_dw4_split_halves);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

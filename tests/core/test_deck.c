@@ -5,6 +5,7 @@
 
 #include "core/deck.h"
 #include "core/status.h"
+#include "../check_run.h"
 
 static const char *good =
     "; comment\n"
@@ -183,9 +184,5 @@ int main(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_choice);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "../check_run.h"
 
 START_TEST(test_same_name_same_numbers)
 {
@@ -149,9 +150,5 @@ int main(void)
     tcase_add_test(tc, test_normal_distribution);
     tcase_add_test(tc, test_below_is_uniform);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -15,6 +15,7 @@
 #include "dikl/schedule.h"
 #include "dikl/step_size.h"
 #include "nn/init.h"
+#include "../check_run.h"
 
 /* §6.3 table (3-4 significant digits): a and σ at t = 1, 15, 29. */
 START_TEST(test_schedule_table)
@@ -332,9 +333,5 @@ int main(void)
     tcase_add_test(tc, test_step_rule);
     tcase_add_test(tc, test_reference_metric);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

@@ -20,6 +20,7 @@
 #include "nn/init.h"
 #include "nn/mlp.h"
 #include "nn/params.h"
+#include "../check_run.h"
 
 /* Everything a model file holds, built with small MLPs (generator d -> d
  * of width W; conditional score, which has frozen Fourier buffers). */
@@ -405,9 +406,5 @@ int main(void)
     tcase_add_test(tc, test_mismatched_architecture);
     tcase_add_test(tc, test_not_a_model);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -29,6 +29,7 @@
 #include "dikl/posterior.h"
 #include "potentials/lj13.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 /* Two-sided p = 7e-6 per statistic. */
 static const double z_max = 4.5;
@@ -875,9 +876,5 @@ int main(void)
     tcase_add_test(tc, pool_moves_keep_posterior);
     tcase_add_test(tc, pool_in_posterior);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

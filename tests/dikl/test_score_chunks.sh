@@ -20,6 +20,7 @@
 #     rank 0's score network and its Adam state).
 #  4. deck errors: K = 0 and K > batch name the file and line.
 . "$top_srcdir/tests/driver/common.sh"
+. "$top_srcdir/tests/dikl/networks.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
 
@@ -97,14 +98,6 @@ checkpoint_every = 2
 ema = 0.9
 model = np1.h5
 EOF2
-same_networks() {
-  for g in generator score best ema adam_generator adam_score; do
-    "$H5DIFF" "$1" "$2" "/dikl/$g" "/dikl/$g" || fail "$3: /dikl/$g differs"
-  done
-  for c in loss_score loss_generator acceptance eta metric; do
-    "$H5DIFF" "$1" "$2" "/dikl/curves/$c" "/dikl/curves/$c" || fail "$3: curve $c differs"
-  done
-}
 "$MPIRUN" -np 1 "$DIGS" run dw4.ini > np1.out
 for np in 2 3; do
   sed "s/np1.h5/np$np.h5/" dw4.ini > dw4-$np.ini

@@ -26,6 +26,7 @@
 #     written.
 #  6. deck errors: one clear line naming the file and the key.
 . "$top_srcdir/tests/driver/common.sh"
+. "$top_srcdir/tests/dikl/networks.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
 
@@ -96,14 +97,6 @@ checkpoint_every = 2
 ema = 0.9
 model = dw4-np1.h5
 EOF2
-same_networks() {
-  for g in generator score best ema adam_generator adam_score; do
-    "$H5DIFF" "$1" "$2" "/dikl/$g" "/dikl/$g" || fail "$3: /dikl/$g differs"
-  done
-  for c in loss_score loss_generator acceptance eta metric; do
-    "$H5DIFF" "$1" "$2" "/dikl/curves/$c" "/dikl/curves/$c" || fail "$3: curve $c differs"
-  done
-}
 "$MPIRUN" -np 1 "$DIGS" run dw4.ini > dw4-np1.out
 for np in 2 3; do
   sed "s/dw4-np1.h5/dw4-np$np.h5/" dw4.ini > dw4-$np.ini

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "driver/coupled_balance.h"
+#include "../check_run.h"
 
 START_TEST(test_two_ranks_hand_solved)
 {
@@ -190,9 +191,5 @@ int main(void)
     tcase_add_test(tc, test_history_rates);
     tcase_add_test(tc, test_history_empty_rank_keeps_cost);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(su);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "driver/coupled_flow.h"
+#include "../check_run.h"
 
 static double v_of(double a, double s) { return log(s * s / (a * a)); }
 
@@ -90,9 +91,5 @@ int main(void)
     tcase_add_test(tc, test_map_steps);
     tcase_add_test(tc, test_feedback_counts);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(su);
 }

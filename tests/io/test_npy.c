@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "io/npy.h"
+#include "../check_run.h"
 
 /* A fresh directory for one test's files (removed by cleanup_dir). */
 static void make_dir(char *dir, size_t size)
@@ -323,9 +324,5 @@ int main(void)
     tcase_add_test(tc, test_truncated_file);
     tcase_add_test(tc, test_bad_files);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "io/pdb.h"
+#include "../check_run.h"
 
 enum { N_ALA2 = 22 };
 
@@ -264,9 +265,5 @@ int main(void)
     tcase_add_test(tc, test_wrong_atom_count);
     tcase_add_test(tc, test_records_and_errors);
     suite_add_tcase(s, tc);
-    SRunner *runner = srunner_create(s);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

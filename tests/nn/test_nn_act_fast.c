@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "nn/activation.h"
+#include "../check_run.h"
 
 static float from_bits(uint32_t u)
 {
@@ -247,9 +248,5 @@ int main(void)
     tcase_add_test(tc, test_tail);
     tcase_add_test(tc, test_silu);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

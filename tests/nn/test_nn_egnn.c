@@ -20,6 +20,7 @@
 #include "nn/init.h"
 #include "nn/mlp.h"
 #include "nn/params.h"
+#include "../check_run.h"
 
 static const double SYM_TOL = 1e-5;
 
@@ -286,9 +287,5 @@ int main(void)
     tcase_add_test(tc, test_symmetries_3d);
     tcase_add_test(tc, test_batch_independence);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -18,6 +18,7 @@
 #include "nn/egnn.h"
 #include "nn/init.h"
 #include "nn/params.h"
+#include "../check_run.h"
 
 static double max_abs(const nn_real *a, size_t n)
 {
@@ -99,9 +100,5 @@ int main(void)
     tcase_add_test(tc, test_blocks);
     tcase_add_test(tc, test_blocks_recompute);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -41,6 +41,7 @@
 #include "nn/init.h"
 #include "nn/mlp.h"
 #include "nn/params.h"
+#include "../check_run.h"
 
 #ifdef NN_REAL_DOUBLE
 enum { FD_ONE_SIDED = 0, FD_L2 = 0 };
@@ -374,9 +375,5 @@ int main(void)
     tcase_add_test(tc, test_egnn_recompute);
     tcase_add_test(tc, test_egnn_recompute_identical);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

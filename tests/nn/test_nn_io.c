@@ -16,6 +16,7 @@
 #include "nn/mlp.h"
 #include "nn/params.h"
 #include "nn/params_io.h"
+#include "../check_run.h"
 
 typedef struct model {
     nn_params p;
@@ -147,9 +148,5 @@ int main(void)
     tcase_add_test(tc, test_round_trip_bits);
     tcase_add_test(tc, test_mismatch_refused);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

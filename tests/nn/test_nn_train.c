@@ -15,6 +15,7 @@
 #include "nn/mlp.h"
 #include "nn/params.h"
 #include "nn/time_embedding.h"
+#include "../check_run.h"
 
 START_TEST(test_adam_matches_hand_computation)
 {
@@ -251,9 +252,5 @@ int main(void)
     tcase_add_test(tc, test_fit_sine);
     tcase_add_test(tc, test_registry);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "parallel/layout.h"
+#include "../check_run.h"
 
 START_TEST(test_blocks_and_owner)
 {
@@ -117,9 +118,5 @@ int main(void)
     tcase_add_test(tc, test_round_overshoot);
     tcase_add_test(tc, test_round_keeps_total);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(su);
 }

@@ -31,6 +31,7 @@
 #include "potentials/amber_model.h"
 #include "potentials/amber_simd.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 extern const digs_potential_ops digs_potential_amber;
 
@@ -614,9 +615,5 @@ int main(void)
     tcase_add_test(tc, test_angle_arctangent);
     tcase_add_test(tc, test_gb_cache_paths);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

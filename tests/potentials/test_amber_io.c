@@ -12,6 +12,7 @@
 #include "core/deck.h"
 #include "core/status.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 extern const digs_potential_ops digs_potential_amber;
 
@@ -478,9 +479,5 @@ int main(void)
     tcase_add_test(tc, test_deck_errors);
     tcase_add_test(tc, test_prmtop_optional_sections);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -17,6 +17,7 @@
 #include "potentials/mog40.h"
 #include "potentials/potential.h"
 #include "potentials/vexp.h"
+#include "../check_run.h"
 
 enum { N_POINTS = 100, MAX_DIM = 4096 };
 
@@ -867,9 +868,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite());
 }

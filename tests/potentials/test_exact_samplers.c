@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "potentials/mog40.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 static const double n_se = 5.0;
 
@@ -287,9 +288,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite());
 }

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "potentials/lj13.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 enum { N = 13, DIM = 39 };
 
@@ -221,9 +222,5 @@ int main(void)
     tcase_add_test(tc, gradient_fd);
     tcase_add_test(tc, coincident);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(s);
 }

@@ -24,6 +24,7 @@
 #include "samplers/digs_schedule.h"
 #include "samplers/kernels.h"
 #include "samplers/sampler.h"
+#include "../check_run.h"
 
 extern const digs_potential_ops digs_potential_mixture;
 
@@ -1060,9 +1061,5 @@ int main(void)
     tcase_add_test(basic, test_schedule_and_names);
     tcase_add_test(basic, test_deck_errors);
     suite_add_tcase(suite, basic);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -12,6 +12,7 @@
 #include "core/rng.h"
 #include "core/status.h"
 #include "potentials/potential.h"
+#include "../check_run.h"
 
 extern const digs_potential_ops digs_potential_mixture;
 
@@ -278,9 +279,5 @@ int main(void)
     tcase_add_test(tc, test_shared_scale_and_zero_weight);
     tcase_add_test(tc, test_deck_errors);
     suite_add_tcase(suite, tc);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

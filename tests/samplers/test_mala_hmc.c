@@ -24,6 +24,7 @@
 #include "core/rng.h"
 #include "core/status.h"
 #include "samplers/sampler.h"
+#include "../check_run.h"
 
 /* ---- targets ---------------------------------------------------------- */
 
@@ -929,9 +930,5 @@ int main(void)
     tcase_add_test(basic, test_start_errors);
     tcase_add_test(basic, test_deck_errors);
     suite_add_tcase(suite, basic);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }

@@ -28,6 +28,7 @@
 #include "potentials/potential.h"
 #include "samplers/pt_config.h"
 #include "samplers/sampler.h"
+#include "../check_run.h"
 
 /* ---- targets ---------------------------------------------------------- */
 
@@ -836,9 +837,5 @@ int main(void)
     tcase_add_test(basic, test_start_error);
     tcase_add_test(basic, test_deck_errors);
     suite_add_tcase(suite, basic);
-    SRunner *runner = srunner_create(suite);
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return digs_check_run(suite);
 }
