@@ -1,6 +1,7 @@
 /* DiKL trainer: construction, checkpoint and restart (src/dikl/trainer.h).
  * The iteration itself is in train_step.c, model selection in
  * selection.c. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,12 @@ static int build(dikl_trainer *t, digs_deck *deck)
         DIGS_CHECK(create_networks(t));
     if (dikl_score_parallel(t)) {
         size_t K = (size_t)t->cfg.score_chunks;
+        if (K * t->score_p.n > INT_MAX) /* the gather's element count */
+            return DIGS_FAIL(DIGS_ERR_INPUT,
+                             "[dikl] score_chunks = %zu: %zu chunks x %zu "
+                             "score parameters exceed MPI's count limit; "
+                             "use fewer chunks",
+                             K, K, t->score_p.n);
         DIGS_CALLOC(t->chunk_grad, K * t->score_p.n);
         DIGS_CALLOC(t->chunk_loss, K);
     }
