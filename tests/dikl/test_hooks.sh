@@ -6,6 +6,7 @@
 # must equal 4 straight (the host re-supplies pool and reference after the
 # restart; the per-level steps come back from the model file).
 . "$top_srcdir/tests/driver/common.sh"
+. "$top_srcdir/tests/dikl/networks.sh"
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
 HOOKS="$top_builddir/tests/dikl/test_hooks"
@@ -15,12 +16,7 @@ for np in 1 2 3; do
 done
 
 same_models() {
-  for g in generator score best adam_generator adam_score eta_level; do
-    "$H5DIFF" "$1" "$2" "/dikl/$g" "/dikl/$g" || fail "$3: /dikl/$g differs"
-  done
-  for c in loss_score loss_generator acceptance eta metric; do
-    "$H5DIFF" "$1" "$2" "/dikl/curves/$c" "/dikl/curves/$c" || fail "$3: curve $c differs"
-  done
+  same_networks "$1" "$2" "$3" generator score best adam_generator adam_score eta_level
 }
 for np in 1 2 3; do
   timeout 300 "$MPIRUN" --oversubscribe -np $np "$HOOKS" write hooks-np$np.h5 4 \
