@@ -9,8 +9,8 @@
  *     repeat and the first call, which also grows the network's caches
  *     (first-touch page faults); for EGNNs also with recompute = 1
  *     ("rc": one layer of edge caches, all a forward-only user needs);
- *  3. one score-network step exactly as src/dikl/train_step.c's
- *     score_step does it (latent z, generator forward, centring, noisy
+ *  3. one score-network step exactly as src/dikl/score_phase.c's
+ *     serial_step does it (latent z, generator forward, centring, noisy
  *     batch, score forward, DSM loss, backward, Adam), on 1 and on
  *     --threads BLAS threads, split into its parts.
  *
@@ -253,7 +253,7 @@ typedef struct step_buffers {
     int *level;
 } step_buffers;
 
-/* One score step (train_step.c score_step); the four parts' times are
+/* One score step (score_phase.c serial_step); the four parts' times are
  * added to part[0..3] (generator forward, score forward, score backward,
  * Adam) and the rest (random numbers, noising, loss) to part[4]. */
 static int score_step(const arch *a, const dikl_schedule *sc, dikl_net *gen,
