@@ -75,6 +75,8 @@ static int read_schedule(digs_deck *deck, int egnn, dikl_config *c)
     DIGS_CHECK(digs_deck_choice(deck, S, "weight", egnn ? "one" : "inv_a",
                                 weights, &w));
     c->weight_inv_a = w;
+    DIGS_CHECK(digs_deck_long(deck, S, "level_warmup", "0", 0, 100000000,
+                              &c->level_warmup));
     return DIGS_OK;
 }
 

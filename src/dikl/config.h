@@ -32,6 +32,9 @@ typedef struct dikl_config {
     int T;                      /* schedule steps (t drawn from 1..T−1) */
     double beta_start, beta_end;
     int weight_inv_a;           /* w(t) = 1/a_t (1) or 1 (0) */
+    long level_warmup;          /* iterations over which the lowest level
+                                   drawn falls from T−1 to 1 (0: all levels
+                                   from the start; dikl_lowest_level) */
     int batch;                  /* generator and score batch B */
     double lr_generator, lr_score;
     long lr_drop_at;            /* generator steps from this iteration on use

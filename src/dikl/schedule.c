@@ -25,3 +25,10 @@ int dikl_schedule_init(dikl_schedule *s, int T, double beta_start,
     }
     return DIGS_OK;
 }
+
+int dikl_lowest_level(long warmup, long iteration, int T)
+{
+    if (warmup <= 0 || iteration >= warmup)
+        return 1;
+    return 1 + (int)((long long)(T - 2) * (warmup - iteration) / warmup);
+}

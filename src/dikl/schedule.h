@@ -22,4 +22,14 @@ typedef struct dikl_schedule {
 int dikl_schedule_init(dikl_schedule *s, int T, double beta_start,
                        double beta_end);
 
+/* The lowest level drawn at generator iteration `iteration` (0-based) with
+ * a noise warm-up of `warmup` iterations (deck key level_warmup): levels
+ * are drawn uniformly from lowest..T−1, and lowest falls linearly from
+ * T−1 at iteration 0 to 1 at iteration `warmup`,
+ *   lowest = 1 + ⌊(T − 2)(warmup − iteration) / warmup⌋,
+ * so training starts on the smoothest noisy targets only and adds the
+ * sharper ones as it goes (a curriculum, not in DiKL).  warmup = 0, or
+ * iteration >= warmup: 1 (every level, §6.2). */
+int dikl_lowest_level(long warmup, long iteration, int T);
+
 #endif

@@ -19,8 +19,9 @@ void dikl_draw_latent(dikl_trainer *t, digs_stream *rng, int B)
 void dikl_draw_noise(dikl_trainer *t, digs_stream *rng, int B)
 {
     int T = t->sched.T;
+    int lo = dikl_lowest_level(t->cfg.level_warmup, t->iteration, T);
     for (int b = 0; b < B; b++) {
-        t->level[b] = 1 + (int)digs_stream_below(rng, (uint32_t)(T - 1));
+        t->level[b] = lo + (int)digs_stream_below(rng, (uint32_t)(T - lo));
         t->tt[b] = (nn_real)t->level[b];
     }
     size_t n = (size_t)B * t->dim;

@@ -96,6 +96,7 @@ START_TEST(test_config_defaults)
     ck_assert_int_eq(c.step_per_level, 0);
     ck_assert_int_eq(c.pool_moves, 0);
     ck_assert_int_eq(c.selection, DIKL_SELECT_NONE);
+    ck_assert_int_eq(c.level_warmup, 0); /* §6.2: every level from the start */
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
                                  "iterations = 5\nstep_per_level = yes\n"
                                  "pool_moves = 4\nselection = reference\n",
@@ -136,7 +137,33 @@ START_TEST(test_config_errors)
                                  "iterations = 5\nselection = refrence\n",
                                  &c), DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "reference"));
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nlevel_warmup = -3\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:5"));
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "level_warmup"));
     digs_error_clear();
+}
+END_TEST
+
+/* The noise warm-up: the lowest level falls from T−1 at iteration 0 to 1
+ * at iteration `warmup`, never below 1 and never above T−1. */
+START_TEST(test_lowest_level)
+{
+    ck_assert_int_eq(dikl_lowest_level(0, 0, 30), 1);      /* off */
+    ck_assert_int_eq(dikl_lowest_level(1000, 0, 30), 29);  /* smoothest only */
+    ck_assert_int_eq(dikl_lowest_level(1000, 500, 30), 15); /* 1 + 28/2 */
+    ck_assert_int_eq(dikl_lowest_level(1000, 964, 30), 2);  /* 1 + ⌊1.008⌋ */
+    ck_assert_int_eq(dikl_lowest_level(1000, 965, 30), 1);  /* 1 + ⌊0.98⌋ */
+    ck_assert_int_eq(dikl_lowest_level(1000, 1000, 30), 1);
+    ck_assert_int_eq(dikl_lowest_level(1000, 5000, 30), 1);
+    ck_assert_int_eq(dikl_lowest_level(1, 0, 2), 1);       /* T = 2: level 1 */
+    int last = 29;
+    for (long it = 0; it < 2000; it++) { /* monotone, in range */
+        int lo = dikl_lowest_level(777, it, 30);
+        ck_assert(lo >= 1 && lo <= last);
+        last = lo;
+    }
 }
 END_TEST
 
@@ -327,6 +354,7 @@ int main(void)
     Suite *s = suite_create("dikl");
     TCase *tc = tcase_create("units");
     tcase_add_test(tc, test_schedule_table);
+    tcase_add_test(tc, test_lowest_level);
     tcase_add_test(tc, test_config_defaults);
     tcase_add_test(tc, test_config_errors);
     tcase_add_test(tc, test_generator_centred);

@@ -11,6 +11,8 @@
  *     (the callback changes the rounding mode and burns floating point);
  *     a failing callback fails the iteration on every rank with its
  *     message;
+ *   - the noise warm-up (level_warmup): each iteration's posterior work
+ *     falls only on levels from dikl_lowest_level up;
  *   - reference selection: NaN and nothing selected without a reference
  *     set, a finite metric (the same everywhere) and a selection once
  *     rank 0 has one.
@@ -202,6 +204,34 @@ START_TEST(level_adaptation)
     ck_assert(same_everywhere_i64(acc, T));
     ck_assert(same_everywhere_i64(prop, T));
     ck_assert(same_everywhere_f64(eta[1]) && same_everywhere_f64(eta[2]));
+    run_close(&r);
+}
+END_TEST
+
+/* level_warmup = 4 with T = 8: iteration 0 draws level 7 only, iteration
+ * 1 levels 5..7 (1 + ⌊6·3/4⌋ = 5), iteration 4 on every level.  The
+ * per-level Stage-B counts show which levels the generator batch drew. */
+START_TEST(level_warmup_counts)
+{
+    run r;
+    run_open(&r, GAUSS, "level_warmup = 4\n");
+    int T = r.t->sched.T, B = r.t->cfg.batch;
+    int64_t want = (int64_t)B * r.t->cfg.posterior.mala_steps;
+    const int lowest[] = {7, 5, 4, 2, 1};
+    int ok = 1;
+    for (int it = 0; it < 5; it++) {
+        iterate(&r);
+        const int64_t *acc, *prop;
+        dikl_trainer_level_counts(r.t, &acc, &prop);
+        int64_t total = 0;
+        for (int l = 0; l < T; l++) {
+            total += prop[l];
+            if (l < lowest[it])
+                ok &= prop[l] == 0;
+        }
+        ok &= prop[lowest[it]] > 0 && total == want;
+    }
+    ck_assert(all_ranks(ok));
     run_close(&r);
 }
 END_TEST
@@ -469,6 +499,7 @@ int main(int argc, char **argv)
     TCase *tc = tcase_create("hooks");
     tcase_add_test(tc, level_steps_api);
     tcase_add_test(tc, level_adaptation);
+    tcase_add_test(tc, level_warmup_counts);
     tcase_add_test(tc, pool_counts);
     tcase_add_test(tc, idle_bit_identical);
     tcase_add_test(tc, idle_failure);
