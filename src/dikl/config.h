@@ -29,7 +29,8 @@ typedef enum dikl_posterior_energy {
 typedef struct dikl_config {
     uint32_t seed;
     dikl_net_spec generator, score;
-    int T;                      /* schedule steps (t drawn from 1..T−1) */
+    int T;                      /* schedule steps (t drawn from 1..T−1,
+                                   or from higher during level_warmup) */
     double beta_start, beta_end;
     int weight_inv_a;           /* w(t) = 1/a_t (1) or 1 (0) */
     long level_warmup;          /* iterations over which the lowest level
