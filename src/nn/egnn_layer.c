@@ -5,25 +5,48 @@
  * Speed: the [B·E][H] edge arrays do not fit in cache, so every pass over
  * them costs memory traffic.  The edge work therefore runs in blocks of
  * whole samples whose [rows][H] arrays (~256 KB each) stay in the L2
- * cache from one pass to the next, each gemm writes with beta = 0 and is
- * followed by ONE fused pass per edge row (bias, ReLU, the H→1 attention /
- * coordinate products and the gate, or their backward with the bias and
- * vector-weight gradients), on 16-byte GCC vectors (4 floats; 2 doubles
- * in the test build) with a zero-padded tail.  Backward scratch (A, T in
- * g->ea, g->eb) is block-local. */
+ * cache from one pass to the next, and each gemm is followed by ONE fused
+ * pass per edge row (ReLU, the H→1 attention / coordinate products and the
+ * gate, or their backward with the bias and vector-weight gradients).  The
+ * forward gemms' biases are written into their output rows by the pass
+ * before (beta = 1), which spares OpenBLAS's zeroing pass over the block;
+ * b + W·m still rounds once, as (W·m) + b did, while OpenBLAS adds each
+ * product into C in one piece (H no larger than its K block).  The message
+ * sums are taken while the block is in cache.  Backward scratch (A, T in
+ * g->ea, g->eb) is block-local.
+ *
+ * Vectors: 8 floats (4 doubles in the test build), one AVX register in the
+ * "avx2" clones of the three entry points (target_clones, chosen at load
+ * time), two SSE registers in the default clones.  The H→1 products
+ * accumulate in 16-byte lanes, adding each wide product's low half and then
+ * its high half: the same sums in the same order whatever the clone, and
+ * the clones enable no FMA, so nothing is contracted.  Both clones
+ * therefore give bit-identical results. */
 #include "nn/egnn_layer.h"
 
 #include <string.h>
 
 #include "nn/activation.h"
 
-enum { NV = 16 / sizeof(nn_real) };
-typedef nn_real vr __attribute__((vector_size(16)));
+typedef nn_real vr __attribute__((vector_size(32)));
+typedef nn_real vacc __attribute__((vector_size(16)));
 typedef __typeof__((vr){0} > (vr){0}) vmask;
+enum { NV = 32 / sizeof(nn_real) };
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LAYER_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define LAYER_CLONES
+#endif
+/* Helpers are inlined into each clone and compiled for its target, so no
+ * 32-byte vector crosses a call (GCC's -Wpsabi note about the AVX ABI of
+ * by-value vectors does not apply). */
+#pragma GCC diagnostic ignored "-Wpsabi"
+#define VEC static inline __attribute__((always_inline))
 
 /* Lanes [0, w) of p, zeros above (w <= NV; w < NV only in a row's
- * tail, so the branch is predicted and the full load is one movups). */
-static inline vr vld(const nn_real *p, int w)
+ * tail, so the branch is predicted and the full load is one move). */
+VEC vr vld(const nn_real *p, int w)
 {
     vr v = {0};
     if (__builtin_expect(w == NV, 1))
@@ -33,7 +56,7 @@ static inline vr vld(const nn_real *p, int w)
     return v;
 }
 
-static inline void vst(nn_real *p, vr v, int w)
+VEC void vst(nn_real *p, vr v, int w)
 {
     if (__builtin_expect(w == NV, 1))
         memcpy(p, &v, sizeof v);
@@ -42,26 +65,35 @@ static inline void vst(nn_real *p, vr v, int w)
 }
 
 /* Lanes of v where mask is set, zero elsewhere. */
-static inline vr vand(vr v, vmask m)
+VEC vr vand(vr v, vmask m)
 {
     return (vr)((vmask)v & m);
 }
 
-static inline nn_real vsum(vr v)
+/* acc + the low half of p, then + its high half (see the file comment). */
+VEC vacc acc_halves(vacc acc, vr p)
+{
+    vacc lo, hi;
+    memcpy(&lo, &p, sizeof lo);
+    memcpy(&hi, (char *)&p + sizeof lo, sizeof hi);
+    return acc + lo + hi;
+}
+
+VEC nn_real vsum(vacc v)
 {
     nn_real s = 0;
-    for (int k = 0; k < NV; k++)
+    for (int k = 0; k < (int)(sizeof v / sizeof s); k++)
         s += v[k];
     return s;
 }
 
 /* Width of the vector starting at q of a row of H. */
-static inline int lanes(int q, int H)
+VEC int lanes(int q, int H)
 {
     return H - q < NV ? H - q : NV;
 }
 
-static void relu_inplace(nn_real *a, size_t n)
+VEC void relu_inplace(nn_real *a, size_t n)
 {
     size_t i = 0;
     for (; i + NV <= n; i += NV) {
@@ -105,43 +137,69 @@ static void edge1_columns(nn_egnn *g, const nn_params *p, int l)
     }
 }
 
-/* m1 = ReLU(P_i + Q_j + w_r r + w_a a + b₁), one edge row. */
-static void m1_row(const nn_real *Pi, const nn_real *Qj, const nn_real *wr,
-                   const nn_real *wa, const nn_real *b1, nn_real r,
-                   nn_real a, nn_real *m1, int H)
+/* m1 = ReLU(P_i + Q_j + w_r r + w_a a + b₁), one edge row; also seeds the
+ * row `next` of the following product with its bias b₂ (that gemm then
+ * adds with beta = 1, sparing OpenBLAS's separate zeroing pass). */
+VEC void m1_row(const nn_real *Pi, const nn_real *Qj, const nn_real *wr,
+                const nn_real *wa, const nn_real *b1, nn_real r, nn_real a,
+                nn_real *m1, const nn_real *b2, nn_real *next, int H)
 {
     for (int q = 0; q < H; q += NV) {
         int w = lanes(q, H);
         vr v = vld(Pi + q, w) + vld(Qj + q, w) + vld(wr + q, w) * r
                + vld(wa + q, w) * a + vld(b1 + q, w);
         vst(m1 + q, vand(v, v > 0), w);
+        vst(next + q, vld(b2 + q, w), w);
     }
 }
 
-/* row = ReLU(row + b) in place; returns w·row (an H → 1 product). */
-static nn_real bias_relu_dot(nn_real *row, const nn_real *b,
-                             const nn_real *wv, int H)
+/* row = ReLU(row) in place (its bias is already in); returns w·row (an
+ * H → 1 product). */
+VEC nn_real relu_dot(nn_real *row, const nn_real *wv, int H)
 {
-    vr acc = {0};
+    vacc acc = {0};
     for (int q = 0; q < H; q += NV) {
         int w = lanes(q, H);
-        vr v = vld(row + q, w) + vld(b + q, w);
+        vr v = vld(row + q, w);
         v = vand(v, v > 0);
         vst(row + q, v, w);
-        acc += v * vld(wv + q, w);
+        acc = acc_halves(acc, v * vld(wv + q, w));
     }
     return vsum(acc);
 }
 
-static void scale_row(const nn_real *x, nn_real s, nn_real *y, int H)
+/* y = s·x, and the row `next` of the following product seeded with its
+ * bias b (as in m1_row). */
+VEC void scale_row(const nn_real *x, nn_real s, nn_real *y,
+                   const nn_real *b, nn_real *next, int H)
 {
     for (int q = 0; q < H; q += NV) {
         int w = lanes(q, H);
         vst(y + q, vld(x + q, w) * s, w);
+        vst(next + q, vld(b + q, w), w);
     }
 }
 
-void nn_egnn_layer_edges(nn_egnn *g, const nn_params *p, int l, int B,
+/* agg_i = Σ_j m̃_ij for the nodes of samples [b0, b0 + nb), while their
+ * edge rows of ea are still in cache (edges of node i are contiguous). */
+VEC void aggregate_block(nn_egnn *g, int l, int b0, int nb)
+{
+    const int n = g->spec.n_particles, H = g->spec.hidden, E = g->n_edges;
+    nn_real *agg = nn_egnn_node(g, g->agg, l, H);
+    for (int node = b0 * n; node < (b0 + nb) * n; node++) {
+        size_t e0 = (size_t)(node / n) * E + (size_t)(node % n) * (n - 1);
+        nn_real *ag = agg + (size_t)node * H;
+        for (int q = 0; q < H; q += NV) {
+            int w = lanes(q, H);
+            vr s = {0};
+            for (int kk = 0; kk < n - 1; kk++)
+                s += vld(g->ea + (e0 + kk) * H + q, w);
+            vst(ag + q, s, w);
+        }
+    }
+}
+
+LAYER_CLONES void nn_egnn_layer_edges(nn_egnn *g, const nn_params *p, int l, int B,
                          nn_egnn_edges *c)
 {
     const int n = g->spec.n_particles, D = g->spec.spatial_dim;
@@ -195,29 +253,32 @@ void nn_egnn_layer_edges(nn_egnn *g, const nn_params *p, int l, int B,
                         g->Q + (u ? 0 : ((size_t)b * n + k + (k >= i)) * H);
                     size_t e = (size_t)b * E + (size_t)i * (n - 1) + k;
                     m1_row(Pi, Qj, g->wr, g->wa, b1, c->r[e], g->a[e],
-                           c->m1 + e * H, H);
+                           c->m1 + e * H, b2, c->m + e * H, H);
                 }
             }
 
         /* m = ReLU(W₂ m1 + b₂); gate = sigmoid(w_aᵀ m + b_a); ea = m·gate */
-        nn_gemm(0, 1, rows, H, H, 1, c->m1 + r0 * H, H, W2, H, 0,
+        nn_gemm(0, 1, rows, H, H, 1, c->m1 + r0 * H, H, W2, H, 1,
                 c->m + r0 * H, H);
         for (size_t e = r0; e < r1; e++) {
             nn_real *m = c->m + e * H;
-            nn_real gate = nn_sigmoid(bias_relu_dot(m, b2, watt, H) + batt);
+            nn_real gate = nn_sigmoid(relu_dot(m, watt, H) + batt);
             c->g[e] = gate;
-            scale_row(m, gate, g->ea + e * H, H);
+            scale_row(m, gate, g->ea + e * H, bx1, c->c1 + e * H, H);
         }
+        /* the last layer's features reach no output (nn_egnn_layer_nodes) */
+        if (l < g->spec.n_layers - 1)
+            aggregate_block(g, l, b0, nb);
 
         /* φ = tanh(w_x2ᵀ ReLU(W_x1 m̃ + b_x1)) */
-        nn_gemm(0, 1, rows, H, H, 1, g->ea + r0 * H, H, Wx1, H, 0,
+        nn_gemm(0, 1, rows, H, H, 1, g->ea + r0 * H, H, Wx1, H, 1,
                 c->c1 + r0 * H, H);
         for (size_t e = r0; e < r1; e++)
-            c->phi[e] = NN_TANH(bias_relu_dot(c->c1 + e * H, bx1, wx2, H));
+            c->phi[e] = NN_TANH(relu_dot(c->c1 + e * H, wx2, H));
     }
 }
 
-void nn_egnn_layer_nodes(nn_egnn *g, const nn_params *p, int l, int B,
+LAYER_CLONES void nn_egnn_layer_nodes(nn_egnn *g, const nn_params *p, int l, int B,
                          const nn_egnn_edges *c)
 {
     const int n = g->spec.n_particles, D = g->spec.spatial_dim;
@@ -243,20 +304,8 @@ void nn_egnn_layer_nodes(nn_egnn *g, const nn_params *p, int l, int B,
     if (l == g->spec.n_layers - 1)
         return;
 
-    /* agg_i = Σ_j m̃_ij (edges of node i are contiguous in ea) */
-    nn_real *agg = nn_egnn_node(g, g->agg, l, H);
-    for (int node = 0; node < Nn; node++) {
-        size_t e0 = (size_t)(node / n) * E + (size_t)(node % n) * (n - 1);
-        nn_real *ag = agg + (size_t)node * H;
-        for (int q = 0; q < H; q += NV) {
-            int w = lanes(q, H);
-            vr s = {0};
-            for (int kk = 0; kk < n - 1; kk++)
-                s += vld(g->ea + (e0 + kk) * H + q, w);
-            vst(ag + q, s, w);
-        }
-    }
-
+    /* agg (the message sums) came with the edges (aggregate_block) */
+    const nn_real *agg = nn_egnn_node(g, g->agg, l, H);
     /* h ← h + W_h2 ReLU(W_h1[h, agg] + b_h1) + b_h2 */
     nn_real *n1 = nn_egnn_node(g, g->n1, l, H);
     const nn_real *Wn1 = nn_dense_weight(&L->node1, p);
@@ -286,7 +335,7 @@ void nn_egnn_layer_nodes(nn_egnn *g, const nn_params *p, int l, int B,
 
 /* Node-MLP backward: dh (grad of h_out) gains the node path, and
  * g->nd2 receives dL/dagg. */
-static void node_backward(nn_egnn *g, nn_params *p, int l, int B)
+VEC void node_backward(nn_egnn *g, nn_params *p, int l, int B)
 {
     const int n = g->spec.n_particles, H = g->spec.hidden, Nn = B * n;
     const nn_egnn_layer *L = &g->layers[l];
@@ -313,7 +362,7 @@ static void node_backward(nn_egnn *g, nn_params *p, int l, int B)
 /* Coordinate-MLP backward for one edge: with dc2 = dL/d(w_x2ᵀ c1),
  * A = [c1 > 0] dc2 w_x2 (dL/d pre-activation of c1), gw_x2 += dc2 c1,
  * gb_x1 += A; and T = m̃ = gate·m (recomputed input of coord_mlp.0). */
-static void coord_row(const nn_real *c1, const nn_real *m, nn_real gate,
+VEC void coord_row(const nn_real *c1, const nn_real *m, nn_real gate,
                       nn_real dc2, const nn_real *wx2, nn_real *gwx2,
                       nn_real *gbx1, nn_real *A, nn_real *T, int H)
 {
@@ -332,17 +381,17 @@ static void coord_row(const nn_real *c1, const nn_real *m, nn_real gate,
  * minus the message-sum part dagg_i; on return t = dL/d(W₂ m1 + b₂).
  * m̃ = m·gate: dm = gate dm̃ + z w_a with z = (dm̃·m) gate (1 − gate);
  * gw_a += z m, gb₂ += t; returns z (for gb_a). */
-static nn_real attention_row(nn_real *t, const nn_real *dagg,
+VEC nn_real attention_row(nn_real *t, const nn_real *dagg,
                              const nn_real *m, nn_real gate,
                              const nn_real *watt, nn_real *gwatt,
                              nn_real *gb2, int H)
 {
-    vr acc = {0};
+    vacc acc = {0};
     for (int q = 0; q < H; q += NV) {
         int w = lanes(q, H);
         vr v = vld(t + q, w) + vld(dagg + q, w);
         vst(t + q, v, w);
-        acc += v * vld(m + q, w);
+        acc = acc_halves(acc, v * vld(m + q, w));
     }
     nn_real z = vsum(acc) * gate * (1 - gate);
     for (int q = 0; q < H; q += NV) {
@@ -359,12 +408,12 @@ static nn_real attention_row(nn_real *t, const nn_real *dagg,
 /* First-edge-layer backward for one edge: a = [m1 > 0] A is dL/d(pre-
  * activation); dP_i += a, dQ_j += a, gb₁ += a, gr += a r, ga += a·a_ij;
  * *dr = a·w_r and *da += a·w_a. */
-static void edge1_row(const nn_real *A, const nn_real *m1, nn_real r,
+VEC void edge1_row(const nn_real *A, const nn_real *m1, nn_real r,
                       nn_real aa, const nn_real *wr, const nn_real *wa,
                       nn_real *dPi, nn_real *dQj, nn_real *gb1, nn_real *gr,
                       nn_real *ga, nn_real *dr, nn_real *da, int H)
 {
-    vr accr = {0}, acca = {0};
+    vacc accr = {0}, acca = {0};
     for (int q = 0; q < H; q += NV) {
         int w = lanes(q, H);
         vr a = vand(vld(A + q, w), vld(m1 + q, w) > 0);
@@ -373,14 +422,14 @@ static void edge1_row(const nn_real *A, const nn_real *m1, nn_real r,
         vst(gb1 + q, vld(gb1 + q, w) + a, w);
         vst(gr + q, vld(gr + q, w) + a * r, w);
         vst(ga + q, vld(ga + q, w) + a * aa, w);
-        accr += a * vld(wr + q, w);
-        acca += a * vld(wa + q, w);
+        accr = acc_halves(accr, a * vld(wr + q, w));
+        acca = acc_halves(acca, a * vld(wa + q, w));
     }
     *dr = vsum(accr);
     *da += vsum(acca);
 }
 
-void nn_egnn_layer_backward(nn_egnn *g, nn_params *p, int l, int B,
+LAYER_CLONES void nn_egnn_layer_backward(nn_egnn *g, nn_params *p, int l, int B,
                             const nn_egnn_edges *c)
 {
     const int n = g->spec.n_particles, D = g->spec.spatial_dim;
