@@ -99,6 +99,13 @@ static int read_optimisation(digs_deck *deck, int egnn, dikl_config *c)
     DIGS_CHECK(digs_deck_long(deck, S, "score_chunks", "1", 1,
                               c->batch < 64 ? c->batch : 64, &v));
     c->score_chunks = (int)v;
+    DIGS_CHECK(digs_deck_long(deck, S, "generator_chunks", "1", 1,
+                              c->batch < 64 ? c->batch : 64, &v));
+    c->generator_chunks = (int)v;
+    if (c->generator_chunks > 1 && c->score_chunks == 1)
+        return digs_deck_reject(deck, S, "generator_chunks",
+                                "needs score_chunks > 1 (the ranks then "
+                                "hold both networks)");
     DIGS_CHECK(digs_deck_long(deck, S, "iterations", NULL, 1, 100000000,
                               &c->iterations));
     DIGS_CHECK(digs_deck_double(deck, S, "clip", "10", 0, 1e30, &c->clip));

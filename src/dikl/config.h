@@ -45,6 +45,10 @@ typedef struct dikl_config {
     int score_chunks;           /* 1: rank 0 runs the score phase alone;
                                    K > 1: the batch is cut into K chunks
                                    dealt over the ranks (score_phase.c) */
+    int generator_chunks;       /* 1: rank 0 runs the generator pass alone;
+                                   K > 1: in K chunks over the ranks
+                                   (generator_phase.c; needs score_chunks
+                                   > 1) */
     long iterations;            /* generator steps */
     double clip;                /* generator global grad-norm clip */
     dikl_posterior_config posterior;

@@ -11,4 +11,5 @@ src_libdigs_a_SOURCES += \
 	src/dikl/trainer.c src/dikl/trainer.h \
 	src/dikl/train_step.c \
 	src/dikl/score_phase.c src/dikl/score_phase.h \
+	src/dikl/generator_phase.c src/dikl/generator_phase.h \
 	src/dikl/selection.c

@@ -1,6 +1,7 @@
 /* One DiKL generator iteration (REFERENCE.md §6.2): score phase on rank 0
  * or over all ranks (score_phase.c), posterior sampling over all ranks,
- * generator step on rank 0.  Every point where the other ranks wait for
+ * the generator's pass on rank 0 or over all ranks (generator_phase.c)
+ * and its step on rank 0.  Every point where the other ranks wait for
  * rank 0 is followed by an agreement that carries a failure of their idle
  * work (dikl_idle_take). */
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "dikl/generator_phase.h"
 #include "dikl/score_phase.h"
 #include "dikl/step_size.h"
 #include "dikl/trainer.h"
@@ -15,26 +17,6 @@
 #include "nn/clip.h"
 #include "parallel/comm.h"
 #include "parallel/layout.h"
-
-/* Rank 0: the generator batch x = f(z) (kept for backward) and its noisy
- * copy, converted to double for the posterior. */
-static int generator_forward(dikl_trainer *t)
-{
-    int B = t->cfg.batch, d = t->dim;
-    digs_stream rng;
-    digs_stream_init(&rng, t->cfg.seed, DIKL_KEY_TRAIN, (uint64_t)t->iteration,
-                     DIGS_RNG_DIKL, DIKL_SUB_GENERATOR);
-    dikl_draw_latent(t, &rng, B);
-    DIGS_CHECK(dikl_net_forward(&t->gen, &t->gen_p, t->z, NULL, t->x, B));
-    dikl_draw_noise(t, &rng, B);
-    dikl_mix_noise(t, 0, B);
-    for (size_t i = 0; i < (size_t)B * d; i++)
-        t->xt_d[i] = t->xt[i];
-    /* re-centre in double: the float rows are centred only to round-off */
-    for (int b = 0; b < B; b++)
-        digs_potential_centre(t->pot, t->xt_d + (size_t)b * d);
-    return DIGS_OK;
-}
 
 /* Every rank: the pooled per-level and pool counts of the posterior
  * (integer sums, so the same on every rank whatever the rank count). */
@@ -212,32 +194,21 @@ static int posterior_phase(dikl_trainer *t, int status_in)
     return pooled[3] > 0 ? DIGS_ERR_NUMERIC : DIGS_OK;
 }
 
-/* Rank 0: g_b = w_b a_b (s_φ − ŝ_d)/B back through f_θ, clip, Adam
- * (§6.1, §6.2 step 2). */
+/* The generator's gradient (generator_phase.c: rank 0, or every rank
+ * with generator_chunks > 1), then on rank 0 clipping and Adam (§6.1,
+ * §6.2 step 2). */
 static int generator_step(dikl_trainer *t, int skip)
 {
-    int B = t->cfg.batch, d = t->dim;
-    DIGS_CHECK(dikl_net_forward(&t->score, &t->score_p, t->xt, t->tt, t->s,
-                                B));
-    double loss = 0;
-    for (int b = 0; b < B; b++) {
-        double a = t->sched.a[t->level[b]];
-        double w = t->cfg.weight_inv_a ? 1 / a : 1;
-        for (int k = 0; k < d; k++) {
-            size_t i = (size_t)b * d + k;
-            double diff = (double)t->s[i] - t->score_d[i];
-            loss += w * diff * t->xt[i];
-            t->dy[i] = (nn_real)(w * a * diff / B);
-        }
-    }
-    t->loss_gen = loss / B;
+    double loss;
+    DIGS_CHECK(dikl_generator_gradient(t, skip, &loss));
+    if (t->rank != 0)
+        return DIGS_OK;
+    t->loss_gen = loss;
     t->grad_norm = NAN;
     if (skip || !isfinite(t->loss_gen)) {
         t->skipped++;
         return DIGS_OK;
     }
-    nn_params_zero_grad(&t->gen_p);
-    dikl_net_backward(&t->gen, &t->gen_p, t->dy);
     int clip = nn_clip_grad_norm(t->gen_p.grad, t->gen_p.n, t->cfg.clip,
                                  &t->grad_norm);
     if (clip != DIGS_OK) { /* non-finite gradient: skip the step */
@@ -305,13 +276,14 @@ int dikl_trainer_iteration(dikl_trainer *t, double wall_now)
 {
     double t0 = MPI_Wtime();
     int status = dikl_score_phase(t);
-    if (t->rank == 0 && status == DIGS_OK)
-        status = generator_forward(t);
+    int generator_here = t->rank == 0 || dikl_generator_parallel(t);
+    if (generator_here && status == DIGS_OK)
+        status = dikl_generator_forward(t);
     t->time.net += MPI_Wtime() - t0;
     int post = posterior_phase(t, status);
     if (post != DIGS_OK && post != DIGS_ERR_NUMERIC)
         return post;
-    if (t->rank == 0) {
+    if (generator_here) {
         double t0 = MPI_Wtime();
         status = generator_step(t, post == DIGS_ERR_NUMERIC);
         t->time.net += MPI_Wtime() - t0;

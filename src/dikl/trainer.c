@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/status.h"
+#include "dikl/generator_phase.h"
 #include "dikl/score_phase.h"
 #include "dikl/trainer.h"
 #include "nn/init.h"
@@ -125,6 +126,18 @@ static int build(dikl_trainer *t, digs_deck *deck)
         DIGS_CALLOC(t->chunk_grad, K * t->score_p.n);
         DIGS_CALLOC(t->chunk_loss, K);
     }
+    if (dikl_generator_parallel(t)) {
+        size_t K = (size_t)t->cfg.generator_chunks;
+        if (K * t->gen_p.n > INT_MAX)
+            return DIGS_FAIL(DIGS_ERR_INPUT,
+                             "[dikl] generator_chunks = %zu: %zu chunks x %zu "
+                             "generator parameters exceed MPI's count "
+                             "limit; use fewer chunks",
+                             K, K, t->gen_p.n);
+        DIGS_CALLOC(t->gen_chunk_grad, K * t->gen_p.n);
+        DIGS_CALLOC(t->gen_chunk_loss, K);
+        DIGS_CHECK(dikl_generator_workspaces(t));
+    }
     return DIGS_OK;
 }
 
@@ -153,6 +166,7 @@ void dikl_trainer_destroy(dikl_trainer **tp)
     dikl_trainer *t = *tp;
     if (!t)
         return;
+    dikl_generator_workspaces_free(t);
     if (t->gen_p.value) {
         dikl_net_destroy(&t->gen);
         dikl_net_destroy(&t->score);
@@ -172,7 +186,8 @@ void dikl_trainer_destroy(dikl_trainer **tp)
                     t->cx_d, t->e_raw, t->e_ref, t->grad_scratch,
                     t->eta_level, t->eta_elem, t->level_accepted,
                     t->level_proposed, t->counts, t->pool, t->element_s,
-                    t->chunk_grad, t->chunk_loss};
+                    t->chunk_grad, t->chunk_loss, t->gen_chunk_grad,
+                    t->gen_chunk_loss};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
         free(bufs[i]);
     free(t);

@@ -3,7 +3,8 @@
  *
  * Rank 0 owns both networks and their Adam states and does every network
  * pass (with score_chunks > 1 every rank holds copies and the score phase
- * is data-parallel, src/dikl/score_phase.h); each generator step's batch of noisy points x_t is broadcast and
+ * is data-parallel, src/dikl/score_phase.h; with generator_chunks > 1 the
+ * generator's pass too, src/dikl/generator_phase.h); each generator step's batch of noisy points x_t is broadcast and
  * its posterior sampling (src/dikl/posterior.h) split over all ranks in
  * contiguous blocks sized by each rank's measured speed (so that the
  * shares finish together), the estimates gathered back to rank 0.  Model
@@ -115,6 +116,12 @@ typedef struct dikl_trainer {
     nn_real *chunk_grad;        /* data-parallel score phase: [K·n] the
                                    score gradient of each chunk */
     double *chunk_loss;         /* [K] each chunk's summed DSM loss */
+    dikl_net *gen_ws;           /* generator_chunks > 1: copies of the
+                                   generator holding the forwards of this
+                                   rank's chunks after its first */
+    int n_gen_ws;
+    nn_real *gen_chunk_grad;    /* [K·n] each generator chunk's gradient */
+    double *gen_chunk_loss;     /* [K] each chunk's summed surrogate loss */
 
     dikl_timing time;
 } dikl_trainer;

@@ -97,6 +97,8 @@ START_TEST(test_config_defaults)
     ck_assert_int_eq(c.pool_moves, 0);
     ck_assert_int_eq(c.selection, DIKL_SELECT_NONE);
     ck_assert_int_eq(c.level_warmup, 0); /* §6.2: every level from the start */
+    ck_assert_int_eq(c.score_chunks, 1); /* both passes on rank 0 */
+    ck_assert_int_eq(c.generator_chunks, 1);
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
                                  "iterations = 5\nstep_per_level = yes\n"
                                  "pool_moves = 4\nselection = reference\n",
