@@ -92,6 +92,22 @@ static int allocate(dikl_trainer *t)
     return DIGS_OK;
 }
 
+/* A data-parallel pass's per-chunk gradients [K·n] and losses [K]; the
+ * gradients travel in one gather, whose element count is an int. */
+static int chunk_buffers(const char *key, int chunks, size_t n,
+                         nn_real **grad, double **loss)
+{
+    size_t K = (size_t)chunks;
+    if (K * n > INT_MAX)
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "[dikl] %s = %zu: %zu chunks x %zu parameters "
+                         "exceed MPI's count limit; use fewer chunks",
+                         key, K, K, n);
+    DIGS_CALLOC(*grad, K * n);
+    DIGS_CALLOC(*loss, K);
+    return DIGS_OK;
+}
+
 static int build(dikl_trainer *t, digs_deck *deck)
 {
     DIGS_CHECK(dikl_config_read(deck, t->pot, &t->cfg));
@@ -115,27 +131,14 @@ static int build(dikl_trainer *t, digs_deck *deck)
         t->eta_level[l] = t->eta;
     if (t->rank == 0 || dikl_score_parallel(t))
         DIGS_CHECK(create_networks(t));
-    if (dikl_score_parallel(t)) {
-        size_t K = (size_t)t->cfg.score_chunks;
-        if (K * t->score_p.n > INT_MAX) /* the gather's element count */
-            return DIGS_FAIL(DIGS_ERR_INPUT,
-                             "[dikl] score_chunks = %zu: %zu chunks x %zu "
-                             "score parameters exceed MPI's count limit; "
-                             "use fewer chunks",
-                             K, K, t->score_p.n);
-        DIGS_CALLOC(t->chunk_grad, K * t->score_p.n);
-        DIGS_CALLOC(t->chunk_loss, K);
-    }
+    if (dikl_score_parallel(t))
+        DIGS_CHECK(chunk_buffers("score_chunks", t->cfg.score_chunks,
+                                 t->score_p.n, &t->chunk_grad,
+                                 &t->chunk_loss));
     if (dikl_generator_parallel(t)) {
-        size_t K = (size_t)t->cfg.generator_chunks;
-        if (K * t->gen_p.n > INT_MAX)
-            return DIGS_FAIL(DIGS_ERR_INPUT,
-                             "[dikl] generator_chunks = %zu: %zu chunks x %zu "
-                             "generator parameters exceed MPI's count "
-                             "limit; use fewer chunks",
-                             K, K, t->gen_p.n);
-        DIGS_CALLOC(t->gen_chunk_grad, K * t->gen_p.n);
-        DIGS_CALLOC(t->gen_chunk_loss, K);
+        DIGS_CHECK(chunk_buffers("generator_chunks", t->cfg.generator_chunks,
+                                 t->gen_p.n, &t->gen_chunk_grad,
+                                 &t->gen_chunk_loss));
         DIGS_CHECK(dikl_generator_workspaces(t));
     }
     return DIGS_OK;

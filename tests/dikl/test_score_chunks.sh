@@ -24,94 +24,14 @@
 cd "$work"
 export OPENBLAS_NUM_THREADS=1
 
-cat > one.ini <<'EOF2'
-[system]
-potential = gaussian
-dim = 3
-mean = 1 -1 0.5
-scales = 0.5 1.5 1
-
-[dikl]
-seed = 4
-network = mlp
-generator_width = 16
-generator_layers = 2
-score_width = 32
-score_layers = 2
-beta_start = 1e-4
-beta_end = 0.3
-weight = inv_a
-batch = 64
-lr_score = 1e-3
-score_steps = 1
-iterations = 1
-n_is = 4
-ais_levels = 1
-mala_steps = 2
-mala_step = 0.05
-model = k1.h5
-EOF2
-sed "s/k1.h5/k4.h5/; s/^score_steps = 1/score_steps = 1\nscore_chunks = 4/" one.ini > four.ini
+gaussian_deck 1 > one.ini
+gaussian_deck 1 "score_chunks = 4" | sed "s/k1.h5/k4.h5/" > four.ini
 "$MPIRUN" -np 1 "$DIGS" run one.ini > k1.out
 "$MPIRUN" --oversubscribe -np 2 "$DIGS" run four.ini > k4.out
-"$PYTHON" - <<'EOF2' || fail "chunked step differs from the whole-batch step"
-import h5py, numpy as np
-a, b = h5py.File("k1.h5")["dikl"], h5py.File("k4.h5")["dikl"]
-worst = gap = scale = 0.0
-for name in a["score"]:
-    x, y = a["score"][name][()], b["score"][name][()]
-    worst = max(worst, float(np.max(np.abs(x - y))))
-for name in a["adam_score/m"]:  # m = 0.1 g after one step: the gradient
-    x, y = a["adam_score/m"][name][()], b["adam_score/m"][name][()]
-    gap = max(gap, float(np.max(np.abs(x - y))))
-    scale = max(scale, float(np.max(np.abs(x))))
-print(f"ok: max |score(K=4) - score(K=1)| = {worst:.3g} (bound 1e-6); "
-      f"gradient: max gap {gap:.3g} of max {scale:.3g} (bound 1e-5 of it)")
-assert scale > 0, "the score network did not step"
-assert worst <= 1e-6, worst
-assert gap <= 1e-5 * scale, (gap, scale)
-EOF2
+close_first_step k1.h5 k4.h5 score "score_chunks = 4"
 
-cat > dw4.ini <<'EOF2'
-[system]
-potential = dw4
-
-[dikl]
-seed = 5
-generator_width = 8
-generator_layers = 2
-score_width = 8
-score_layers = 2
-batch = 24
-score_steps = 2
-score_chunks = 3
-iterations = 4
-n_is = 4
-ais_levels = 3
-mala_steps = 6
-sample_size = 3
-selection = energy_tvd
-check_every = 2
-check_samples = 40
-check_mala_steps = 3
-checkpoint_every = 2
-ema = 0.9
-model = np1.h5
-EOF2
-"$MPIRUN" -np 1 "$DIGS" run dw4.ini > np1.out
-for np in 2 3; do
-  sed "s/np1.h5/np$np.h5/" dw4.ini > dw4-$np.ini
-  "$MPIRUN" --oversubscribe -np $np "$DIGS" run dw4-$np.ini > np$np.out
-  same_networks np1.h5 np$np.h5 "score_chunks = 3: ranks 1 vs $np"
-  echo "ok: score_chunks = 3: rank invariance 1 vs $np"
-done
-sed "s/np1.h5/rs.h5/; s/iterations = 4/iterations = 2/" dw4.ini > rs2.ini
-sed "s/np1.h5/rs.h5/" dw4.ini > rs4.ini
-"$MPIRUN" --oversubscribe -np 3 "$DIGS" run rs2.ini > rs2.out
-"$MPIRUN" --oversubscribe -np 2 "$DIGS" run --restart rs4.ini > rs4.out
-grep -q "continuing rs.h5 at iteration 2" rs4.out || { cat rs4.out; fail "restart: not continued"; }
-same_networks np1.h5 rs.h5 "score_chunks = 3: restart on 3 then 2 ranks"
-echo "ok: score_chunks = 3: restart 2 (3 ranks) -> 4 (2 ranks) equals 4 straight"
+dw4_deck "score_chunks = 3" > dw4.ini
+ranks_and_restart dw4.ini "score_chunks = 3"
 
 printf '[system]\npotential = dw4\n[dikl]\niterations = 2\nbatch = 8\nscore_chunks = 0\n' > zero.ini
 expect_error zero "zero.ini:6" "$DIGS" run zero.ini
