@@ -77,6 +77,16 @@ static int read_schedule(digs_deck *deck, int egnn, dikl_config *c)
     c->weight_inv_a = w;
     DIGS_CHECK(digs_deck_long(deck, S, "level_warmup", "0", 0, 100000000,
                               &c->level_warmup));
+    DIGS_CHECK(digs_deck_long(deck, S, "level_cap", "0", 0, c->T - 1, &v));
+    c->level_cap = (int)v;
+    char from[32]; /* default: the end of the warm-up */
+    snprintf(from, sizeof from, "%ld", c->level_warmup);
+    DIGS_CHECK(digs_deck_long(deck, S, "level_cap_from", from, 0, 100000000,
+                              &c->level_cap_from));
+    if (c->level_cap > 0 && c->level_cap_from < c->level_warmup)
+        return digs_deck_reject(deck, S, "level_cap_from",
+                                "expected level_cap_from >= level_warmup "
+                                "(the cap applies once every level is in)");
     return DIGS_OK;
 }
 

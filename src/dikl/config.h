@@ -36,6 +36,10 @@ typedef struct dikl_config {
     long level_warmup;          /* iterations over which the lowest level
                                    drawn falls from T−1 to 1 (0: all levels
                                    from the start; dikl_lowest_level) */
+    int level_cap;              /* highest level drawn from iteration
+                                   level_cap_from on (0: T−1 throughout;
+                                   dikl_highest_level) */
+    long level_cap_from;
     int batch;                  /* generator and score batch B */
     double lr_generator, lr_score;
     long lr_drop_at;            /* generator steps from this iteration on use

@@ -32,3 +32,8 @@ int dikl_lowest_level(long warmup, long iteration, int T)
         return 1;
     return 1 + (int)((long long)(T - 2) * (warmup - iteration) / warmup);
 }
+
+int dikl_highest_level(int cap, long from, long iteration, int T)
+{
+    return cap > 0 && iteration >= from ? cap : T - 1;
+}

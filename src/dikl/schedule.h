@@ -32,4 +32,11 @@ int dikl_schedule_init(dikl_schedule *s, int T, double beta_start,
  * iteration >= warmup: 1 (every level, §6.2). */
 int dikl_lowest_level(long warmup, long iteration, int T);
 
+/* The highest level drawn at generator iteration `iteration` (0-based)
+ * with a level cap (deck keys level_cap, level_cap_from): `cap` from
+ * iteration `from` on, T−1 before and when cap = 0 (every level, §6.2).
+ * Not in DiKL: it keeps training off the noisy levels where the posterior
+ * estimate is biased (doc/dikl.md, MW-32). */
+int dikl_highest_level(int cap, long from, long iteration, int T);
+
 #endif

@@ -20,8 +20,10 @@ void dikl_draw_noise(dikl_trainer *t, digs_stream *rng, int B)
 {
     int T = t->sched.T;
     int lo = dikl_lowest_level(t->cfg.level_warmup, t->iteration, T);
+    int hi = dikl_highest_level(t->cfg.level_cap, t->cfg.level_cap_from,
+                                t->iteration, T);
     for (int b = 0; b < B; b++) {
-        t->level[b] = lo + (int)digs_stream_below(rng, (uint32_t)(T - lo));
+        t->level[b] = lo + (int)digs_stream_below(rng, (uint32_t)(hi + 1 - lo));
         t->tt[b] = (nn_real)t->level[b];
     }
     size_t n = (size_t)B * t->dim;

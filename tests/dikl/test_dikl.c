@@ -97,6 +97,7 @@ START_TEST(test_config_defaults)
     ck_assert_int_eq(c.pool_moves, 0);
     ck_assert_int_eq(c.selection, DIKL_SELECT_NONE);
     ck_assert_int_eq(c.level_warmup, 0); /* §6.2: every level from the start */
+    ck_assert_int_eq(c.level_cap, 0);
     ck_assert_int_eq(c.score_chunks, 1); /* both passes on rank 0 */
     ck_assert_int_eq(c.generator_chunks, 1);
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
@@ -144,6 +145,17 @@ START_TEST(test_config_errors)
                      DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:5"));
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "level_warmup"));
+    /* a level cap above T − 1, or from before the warm-up ends */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nlevel_cap = 30\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:5"));
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nlevel_warmup = 10\n"
+                                 "level_cap = 12\nlevel_cap_from = 9\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:7"));
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "level_warmup"));
     digs_error_clear();
 }
 END_TEST
@@ -171,6 +183,16 @@ END_TEST
 
 /* §6.5: ×1.5 above 0.6, ÷1.5 below 0.5, unchanged in [0.5, 0.6] and
  * without proposals; per level, each level from its own counts. */
+START_TEST(test_highest_level)
+{
+    ck_assert_int_eq(dikl_highest_level(0, 0, 0, 30), 29);     /* off */
+    ck_assert_int_eq(dikl_highest_level(0, 0, 9999, 30), 29);
+    ck_assert_int_eq(dikl_highest_level(12, 500, 499, 30), 29); /* not yet */
+    ck_assert_int_eq(dikl_highest_level(12, 500, 500, 30), 12);
+    ck_assert_int_eq(dikl_highest_level(12, 0, 0, 30), 12);
+}
+END_TEST
+
 START_TEST(test_step_rule)
 {
     ck_assert_double_eq(dikl_step_adapt(0.02, 0.61), 0.02 * 1.5);
@@ -357,6 +379,7 @@ int main(void)
     TCase *tc = tcase_create("units");
     tcase_add_test(tc, test_schedule_table);
     tcase_add_test(tc, test_lowest_level);
+    tcase_add_test(tc, test_highest_level);
     tcase_add_test(tc, test_config_defaults);
     tcase_add_test(tc, test_config_errors);
     tcase_add_test(tc, test_generator_centred);

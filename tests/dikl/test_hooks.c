@@ -236,6 +236,34 @@ START_TEST(level_warmup_counts)
 }
 END_TEST
 
+/* level_cap = 3 from iteration 2 (T = 8): iterations 0 and 1 draw every
+ * level (the batch of 64 reaches above 3), iterations 2..4 none above 3;
+ * the per-level Stage-B counts show the levels drawn. */
+START_TEST(level_cap_counts)
+{
+    run r;
+    run_open(&r, GAUSS, "level_cap = 3\nlevel_cap_from = 2\n");
+    int T = r.t->sched.T, B = r.t->cfg.batch;
+    int64_t want = (int64_t)B * r.t->cfg.posterior.mala_steps;
+    int ok = 1;
+    for (int it = 0; it < 5; it++) {
+        iterate(&r);
+        const int64_t *acc, *prop;
+        dikl_trainer_level_counts(r.t, &acc, &prop);
+        int64_t total = 0, above = 0;
+        for (int l = 0; l < T; l++) {
+            total += prop[l];
+            if (l > 3)
+                above += prop[l];
+        }
+        ok &= total == want && prop[1] > 0 && prop[3] > 0;
+        ok &= it < 2 ? above > 0 : above == 0;
+    }
+    ck_assert(all_ranks(ok));
+    run_close(&r);
+}
+END_TEST
+
 START_TEST(pool_counts)
 {
     run r;
@@ -500,6 +528,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, level_steps_api);
     tcase_add_test(tc, level_adaptation);
     tcase_add_test(tc, level_warmup_counts);
+    tcase_add_test(tc, level_cap_counts);
     tcase_add_test(tc, pool_counts);
     tcase_add_test(tc, idle_bit_identical);
     tcase_add_test(tc, idle_failure);
