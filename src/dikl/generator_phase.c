@@ -238,13 +238,7 @@ static int parallel_gradient(dikl_trainer *t, int skip, double *loss)
     *loss = sum / B;
     if (skip)
         return DIGS_OK;
-    nn_real *g = t->gen_p.grad;
-    memcpy(g, t->gen_chunk_grad, np * sizeof(nn_real));
-    for (int c = 1; c < K; c++) {
-        const nn_real *gc = t->gen_chunk_grad + (size_t)c * np;
-        for (size_t i = 0; i < np; i++)
-            g[i] += gc[i];
-    }
+    dikl_sum_chunks(t->gen_p.grad, t->gen_chunk_grad, K, np);
     return DIGS_OK;
 }
 

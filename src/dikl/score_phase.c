@@ -45,6 +45,16 @@ void dikl_mix_noise(dikl_trainer *t, int first, int n)
     }
 }
 
+void dikl_sum_chunks(nn_real *g, const nn_real *chunks, int K, size_t n)
+{
+    memcpy(g, chunks, n * sizeof *g);
+    for (int c = 1; c < K; c++) {
+        const nn_real *gc = chunks + (size_t)c * n;
+        for (size_t i = 0; i < n; i++)
+            g[i] += gc[i];
+    }
+}
+
 int dikl_score_parallel(const dikl_trainer *t)
 {
     return t->cfg.score_chunks > 1;
@@ -150,13 +160,7 @@ static int parallel_step(dikl_trainer *t, int step, double *loss)
     *loss = sum / B;
     if (!isfinite(*loss))
         return DIGS_OK; /* every rank sees the same loss: no step anywhere */
-    nn_real *g = t->score_p.grad;
-    memcpy(g, t->chunk_grad, np * sizeof(nn_real));
-    for (int c = 1; c < K; c++) {
-        const nn_real *gc = t->chunk_grad + (size_t)c * np;
-        for (size_t i = 0; i < np; i++)
-            g[i] += gc[i];
-    }
+    dikl_sum_chunks(t->score_p.grad, t->chunk_grad, K, np);
     return nn_adam_step(&t->adam_score, &t->score_p);
 }
 

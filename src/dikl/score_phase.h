@@ -26,6 +26,10 @@ void dikl_draw_noise(dikl_trainer *t, digs_stream *rng, int B);
 /* x_t = a_t x + σ_t ε for rows [first, first + n). */
 void dikl_mix_noise(dikl_trainer *t, int first, int n);
 
+/* g = Σ_c chunks[c·n ..] over c = 0..K−1, added in chunk order (the
+ * order, not the rank count, fixes the rounding). */
+void dikl_sum_chunks(nn_real *g, const nn_real *chunks, int K, size_t n);
+
 /* Does this trainer run the score phase on every rank? */
 int dikl_score_parallel(const dikl_trainer *t);
 
