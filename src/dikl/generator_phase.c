@@ -7,7 +7,6 @@
 #include "core/status.h"
 #include "dikl/generator_phase.h"
 #include "dikl/score_phase.h"
-#include "nn/init.h"
 #include "parallel/comm.h"
 #include "parallel/layout.h"
 
@@ -46,25 +45,15 @@ int dikl_generator_workspaces(dikl_trainer *t)
         return DIGS_OK;
     DIGS_CALLOC(t->gen_ws, nc - 1);
     for (int j = 0; j < nc - 1; j++) {
-        /* The same architecture registered in a scratch table, which is
-         * dropped: a network keeps offsets into its table, and every pass
-         * is given t->gen_p, whose layout is the same. */
+        /* Registered in a scratch table, which is dropped: a network keeps
+         * offsets into its table, and t->gen_p, which every pass is given,
+         * was laid out by the same function. */
         nn_params scratch;
-        digs_stream rng;
         nn_params_init(&scratch);
-        nn_init_stream(&rng, t->cfg.seed, 0);
-        int status = dikl_net_create(&t->gen_ws[j], &scratch, "generator",
-                                     &t->cfg.generator, t->pot->dim,
-                                     t->pot->n_particles,
-                                     t->pot->spatial_dim, 0, 0, &rng);
-        int same = status == DIGS_OK && scratch.n == t->gen_p.n;
+        int status = dikl_trainer_generator_net(t, &t->gen_ws[j], &scratch);
         nn_params_free(&scratch);
-        if (status != DIGS_OK)
-            return status;
+        DIGS_CHECK(status);
         t->n_gen_ws = j + 1;
-        if (!same)
-            return DIGS_FAIL(DIGS_ERR_INTERNAL,
-                             "generator workspace: parameter layout differs");
     }
     return DIGS_OK;
 }

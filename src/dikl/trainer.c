@@ -18,6 +18,16 @@
 /* Network ids of the initialisation streams (src/nn/init.h). */
 enum { NET_GENERATOR = 0, NET_SCORE = 1 };
 
+int dikl_trainer_generator_net(const dikl_trainer *t, dikl_net *net,
+                               nn_params *p)
+{
+    digs_stream rng;
+    nn_init_stream(&rng, t->cfg.seed, NET_GENERATOR);
+    return dikl_net_create(net, p, "generator", &t->cfg.generator,
+                           t->pot->dim, t->pot->n_particles,
+                           t->pot->spatial_dim, 0, 0, &rng);
+}
+
 static int create_networks(dikl_trainer *t)
 {
     const digs_potential *pot = t->pot;
@@ -25,31 +35,21 @@ static int create_networks(dikl_trainer *t)
     nn_params_init(&t->gen_p);
     nn_params_init(&t->score_p);
     nn_params_init(&t->best_p);
-    nn_init_stream(&rng, t->cfg.seed, NET_GENERATOR);
-    DIGS_CHECK(dikl_net_create(&t->gen, &t->gen_p, "generator",
-                               &t->cfg.generator, pot->dim, pot->n_particles,
-                               pot->spatial_dim, 0, 0, &rng));
+    DIGS_CHECK(dikl_trainer_generator_net(t, &t->gen, &t->gen_p));
     nn_init_stream(&rng, t->cfg.seed, NET_SCORE);
     DIGS_CHECK(dikl_net_create(&t->score, &t->score_p, "score",
                                &t->cfg.score, pot->dim, pot->n_particles,
                                pot->spatial_dim, 1, t->cfg.T, &rng));
     /* The selected generator: same tensors, values copied on selection. */
     dikl_net best;
-    nn_init_stream(&rng, t->cfg.seed, NET_GENERATOR);
-    DIGS_CHECK(dikl_net_create(&best, &t->best_p, "generator",
-                               &t->cfg.generator, pot->dim, pot->n_particles,
-                               pot->spatial_dim, 0, 0, &rng));
+    DIGS_CHECK(dikl_trainer_generator_net(t, &best, &t->best_p));
     dikl_net_destroy(&best);
     memcpy(t->best_p.value, t->gen_p.value, t->gen_p.n * sizeof(nn_real));
     if (t->cfg.ema > 0) {
         /* the moving average: same tensors, starting at the initial weights */
         nn_params_init(&t->ema_p);
         dikl_net avg;
-        nn_init_stream(&rng, t->cfg.seed, NET_GENERATOR);
-        DIGS_CHECK(dikl_net_create(&avg, &t->ema_p, "generator",
-                                   &t->cfg.generator, pot->dim,
-                                   pot->n_particles, pot->spatial_dim, 0, 0,
-                                   &rng));
+        DIGS_CHECK(dikl_trainer_generator_net(t, &avg, &t->ema_p));
         dikl_net_destroy(&avg);
         memcpy(t->ema_p.value, t->gen_p.value, t->gen_p.n * sizeof(nn_real));
     }

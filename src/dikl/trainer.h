@@ -151,6 +151,13 @@ int dikl_trainer_select(dikl_trainer *t, double *metric);
  * generator.  Rank 0. */
 nn_params *dikl_trainer_sampled(dikl_trainer *t);
 
+/* A generator network of t's architecture, its tensors registered in p
+ * and initialised from the generator's stream (internal to src/dikl:
+ * the trainer's generator, its selected copy and moving average, and the
+ * chunk workspaces of generator_phase.c). */
+int dikl_trainer_generator_net(const dikl_trainer *t, dikl_net *net,
+                               nn_params *p);
+
 /* Rank 0 writes the model file (no-op elsewhere; not collective). */
 int dikl_trainer_save(dikl_trainer *t, const char *deck_text);
 
