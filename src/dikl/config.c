@@ -151,6 +151,13 @@ static int read_posterior(digs_deck *deck, const digs_potential *pot,
     if (p->sample_size > (p->mala_steps > 1 ? p->mala_steps : 1))
         return digs_deck_reject(deck, S, "sample_size",
                                 "expected at most mala_steps (at least 1)");
+    DIGS_CHECK(digs_deck_long(deck, S, "coordinate_sweeps", "0", 0, 100000,
+                              &v));
+    p->coordinate_sweeps = (int)v;
+    if (p->coordinate_sweeps > 0 && pot->translation_invariant)
+        return digs_deck_reject(deck, S, "coordinate_sweeps",
+                                "expected 0 for a particle target (its "
+                                "centred coordinates do not factorise)");
     DIGS_CHECK(digs_deck_double(deck, S, "mala_step", "0.01", 1e-12, 1e6,
                                 &c->eta));
     DIGS_CHECK(digs_deck_bool(deck, S, "adaptive_step", egnn ? "yes" : "no",

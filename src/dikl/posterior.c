@@ -7,7 +7,9 @@
  *   the particle's Gumbel key;  Stage B: the MALA steps' numbers.
  * Pool moves (between the stages) use a second stream of the element
  * (substep DIKL_POOL_SUBSTEP): per move an index, then a uniform; so
- * Stage A and B draw the same numbers with or without them.
+ * Stage A and B draw the same numbers with or without them; coordinate
+ * sweeps use a third (substep DIKL_SWEEP_SUBSTEP): per sweep dim normals,
+ * then per coordinate one uniform.
  * Particles are processed one after the other, so the Gumbel-max choice is
  * made on the fly (the best key so far keeps its particle) and only one
  * particle's state is held besides the chosen one.
@@ -15,7 +17,8 @@
  * Evaluation count (stats.n_grad): every call of a potential, so
  * n_is (1 + (K−1) m) + 1 + mala_steps per element, m = 1 for HMC and
  * ais_substeps for MALA (the +1 is the refine energy at the chosen
- * particle). */
+ * particle), plus 1 + sweeps·dim energies (no gradient) with coordinate
+ * sweeps. */
 #include "dikl/posterior.h"
 
 #include <math.h>
@@ -84,6 +87,13 @@ int dikl_posterior_create(dikl_posterior **out,
                          "dikl posterior: sample_size = %d, expected 1..%d "
                          "(at most max(1, mala_steps))",
                          cfg->sample_size, max_tail);
+    if (cfg->coordinate_sweeps < 0
+        || (cfg->coordinate_sweeps > 0 && target->translation_invariant))
+        return DIGS_FAIL(DIGS_ERR_INPUT,
+                         "dikl posterior: coordinate_sweeps = %d for target "
+                         "'%s', expected >= 0, and 0 for a translation-"
+                         "invariant (particle) target", cfg->coordinate_sweeps,
+                         target->ops->name);
     if (refine->dim != target->dim || refine->n_particles != target->n_particles
         || refine->spatial_dim != target->spatial_dim
         || refine->translation_invariant != target->translation_invariant)
@@ -382,6 +392,38 @@ int64_t dikl_posterior_pool_moves(int dim, const double *pool, int pool_n,
     return accepted;
 }
 
+/* Coordinate sweeps (contract in posterior.h) on x = p->best, which has
+ * a finite target energy.  p->x holds each sweep's normals.  Returns the
+ * number of accepted moves; a proposal of non-finite energy is rejected. */
+static int64_t coordinate_sweeps(dikl_posterior *p, const double *xt,
+                                 double a, double sigma, digs_stream *rng,
+                                 int64_t *n_grad)
+{
+    const int dim = p->dim;
+    const double centre = 1.0 / a, spread = sigma / a;
+    double *x = p->best, *z = p->x;
+    double e = p->target->ops->energy(p->target, x, NULL);
+    (*n_grad)++;
+    int64_t accepted = 0;
+    for (int sweep = 0; sweep < p->cfg.coordinate_sweeps; sweep++) {
+        digs_stream_normals(rng, dim, z);
+        for (int k = 0; k < dim; k++) {
+            const double old = x[k];
+            x[k] = centre * xt[k] + spread * z[k];
+            double e_new = p->target->ops->energy(p->target, x, NULL);
+            (*n_grad)++;
+            double u = digs_stream_uniform(rng);
+            if (isfinite(e_new) && log(u) <= -p->beta * (e_new - e)) {
+                e = e_new;
+                accepted++;
+            } else {
+                x[k] = old;
+            }
+        }
+    }
+    return accepted;
+}
+
 int dikl_posterior_run(dikl_posterior *p, const dikl_posterior_job *job,
                        double *score, dikl_posterior_stats *stats)
 {
@@ -414,6 +456,14 @@ int dikl_posterior_run(dikl_posterior *p, const dikl_posterior_job *job,
                     sigma, &pool_rng, p->best);
                 st.pool_proposed += job->pool_moves;
             }
+            if (p->cfg.coordinate_sweeps > 0) {
+                digs_stream sweep_rng;
+                digs_stream_init(&sweep_rng, job->seed, g, job->iteration,
+                                 DIGS_RNG_DIKL, DIKL_SWEEP_SUBSTEP);
+                st.sweep_accepted += coordinate_sweeps(p, xt, a, sigma,
+                                                       &sweep_rng, &st.n_grad);
+                st.sweep_proposed += (int64_t)p->cfg.coordinate_sweeps * p->dim;
+            }
             const int64_t acc0 = st.accepted, prop0 = st.proposed;
             double eta = job->eta_each ? job->eta_each[b] : job->eta;
             status = stage_b(p, xt, a, sigma, eta, &rng, s, &st);
@@ -435,6 +485,8 @@ int dikl_posterior_run(dikl_posterior *p, const dikl_posterior_job *job,
     stats->proposed += st.proposed;
     stats->pool_accepted += st.pool_accepted;
     stats->pool_proposed += st.pool_proposed;
+    stats->sweep_accepted += st.sweep_accepted;
+    stats->sweep_proposed += st.sweep_proposed;
     stats->n_grad += st.n_grad;
     stats->ess_sum += st.ess_sum;
     if (n_failed > 0)

@@ -27,10 +27,22 @@
  * exactly p only makes the moves less useful: Stage B keeps the posterior
  * invariant whatever state it starts from.
  *
+ * Coordinate sweeps (optional, between the stages, after any pool
+ * moves; not for particle targets): each sweep visits the coordinates
+ * k = 0..dim−1 in turn and proposes x'_k ~ N(x_t,k/a, (σ/a)²), the
+ * Gaussian likelihood's factor in x_k, all other coordinates kept.  That
+ * factor cancels from the MH ratio of p(x₀|x_t), which leaves
+ * exp(−β (E(x') − E(x))) (Metropolis-within-Gibbs with independence
+ * proposals).  Unlike a move of the whole state, one coordinate can cross
+ * a barrier that separates its own modes, however many dimensions there
+ * are: for targets whose modes are coordinate-wise (ManyWell) this
+ * equilibrates what Stage A's degenerate weights leave to chance.
+ *
  * Randomness: element g (global index in the iteration's batch) draws from
  * the Philox stream key (seed, g), counter (iteration, purpose
  * DIGS_RNG_DIKL, substep DIKL_POSTERIOR_SUBSTEP), and its pool moves from
- * the same key with substep DIKL_POOL_SUBSTEP, so the result of an
+ * the same key with substep DIKL_POOL_SUBSTEP and its coordinate sweeps
+ * with substep DIKL_SWEEP_SUBSTEP, so the result of an
  * element does not depend on which rank computes it or on the batch split.
  * All arithmetic is double; nothing is allocated after create. */
 #ifndef DIGS_DIKL_POSTERIOR_H
@@ -41,7 +53,8 @@
 #include "core/rng.h"
 #include "potentials/potential.h"
 
-enum { DIKL_POSTERIOR_SUBSTEP = 1, DIKL_POOL_SUBSTEP = 2 };
+enum { DIKL_POSTERIOR_SUBSTEP = 1, DIKL_POOL_SUBSTEP = 2,
+       DIKL_SWEEP_SUBSTEP = 3 };
 
 typedef enum dikl_ais_kernel {
     DIKL_AIS_HMC = 0,   /* one leapfrog step of size ais_step per level */
@@ -56,11 +69,15 @@ typedef struct dikl_posterior_config {
     int ais_substeps;      /* MALA steps per level (HMC: ignored) */
     int mala_steps;        /* Stage-B steps (0: keep the Stage-A particle) */
     int sample_size;       /* averaged tail, 1 <= sample_size <= max(1, mala_steps) */
+    int coordinate_sweeps; /* sweeps of single-coordinate moves between the
+                              stages (0: off; > 0 needs a target that is
+                              not translation-invariant) */
 } dikl_posterior_config;
 
 typedef struct dikl_posterior_stats {
     int64_t accepted, proposed;  /* Stage-B MALA moves */
     int64_t pool_accepted, pool_proposed; /* pool MH moves */
+    int64_t sweep_accepted, sweep_proposed; /* coordinate moves */
     int64_t n_grad;              /* energy+gradient evaluations, both stages */
     double ess_sum;              /* Σ over elements of the Stage-A ESS fraction
                                     (Σw)²/(n_is Σw²) */

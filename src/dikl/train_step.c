@@ -168,24 +168,28 @@ static int posterior_phase(dikl_trainer *t, int status_in)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Igatherv failed");
     DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
     /* the pooled counts, then each rank's seconds in its own slot */
-    int n_local = 4 + t->size;
+    enum { COUNTS = 6 };
+    int n_local = COUNTS + t->size;
     double local[n_local], pooled[n_local];
     memset(local, 0, sizeof local);
     local[0] = (double)st.accepted;
     local[1] = (double)st.proposed;
     local[2] = st.ess_sum;
     local[3] = post == DIGS_ERR_NUMERIC ? 1.0 : 0.0;
-    local[4 + t->rank] = t2 - t1;
+    local[4] = (double)st.sweep_accepted;
+    local[5] = (double)st.sweep_proposed;
+    local[COUNTS + t->rank] = t2 - t1;
     if (MPI_Iallreduce(local, pooled, n_local, MPI_DOUBLE, MPI_SUM, t->comm,
                        &req) != MPI_SUCCESS)
         return DIGS_FAIL(DIGS_ERR_MPI, "MPI_Iallreduce failed");
     DIGS_CHECK(dikl_wait_polite(&req, root, &t->idle));
     if (root)
-        measure_split(t, pooled + 4);
+        measure_split(t, pooled + COUNTS);
     DIGS_CHECK(pool_counts(t, &st));
     dikl_trainer_add_wait(t, t2, h2);
     t->acceptance = pooled[1] > 0 ? pooled[0] / pooled[1] : NAN;
     t->ess = pooled[2] / B;
+    t->sweep_acceptance = pooled[5] > 0 ? pooled[4] / pooled[5] : NAN;
     int mine = post != DIGS_OK && post != DIGS_ERR_NUMERIC ? post : DIGS_OK;
     DIGS_CHECK(digs_comm_agree_message(
         t->comm, dikl_idle_take(&t->idle, t->rank, mine)));

@@ -86,6 +86,7 @@ typedef struct dikl_trainer {
 
     /* last iteration's numbers (rank 0; acceptance on every rank) */
     double loss_score, loss_gen, grad_norm, acceptance, metric, ess;
+    double sweep_acceptance;    /* coordinate sweeps' (NaN without them) */
     long skipped;               /* generator steps skipped (non-finite) */
     int64_t *level_accepted, *level_proposed; /* [T] Stage-B counts per
                                    level, pooled (every rank) */

@@ -26,6 +26,8 @@ static void progress_line(const dikl_trainer *t, double elapsed,
            "acc %.3f  eta %.3g",
            100.0 * t->iteration / total, t->iteration, total, t->loss_score,
            t->loss_gen, t->grad_norm, t->acceptance, t->eta);
+    if (!isnan(t->sweep_acceptance))
+        printf("  sweep acc %.3f", t->sweep_acceptance);
     if (!isnan(t->metric))
         printf("  metric %.4g (best %.4g @ %ld)", t->metric, t->best_metric,
                t->best_iteration);

@@ -100,6 +100,11 @@ START_TEST(test_config_defaults)
     ck_assert_int_eq(c.level_cap, 0);
     ck_assert_int_eq(c.score_chunks, 1); /* both passes on rank 0 */
     ck_assert_int_eq(c.generator_chunks, 1);
+    ck_assert_int_eq(c.posterior.coordinate_sweeps, 0);
+    ck_assert_int_eq(read_config("[system]\npotential = manywell32\n[dikl]\n"
+                                 "iterations = 5\ncoordinate_sweeps = 20\n",
+                                 &c), DIGS_OK);
+    ck_assert_int_eq(c.posterior.coordinate_sweeps, 20);
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
                                  "iterations = 5\nstep_per_level = yes\n"
                                  "pool_moves = 4\nselection = reference\n",
@@ -136,6 +141,12 @@ START_TEST(test_config_errors)
                                  "iterations = 5\npool_moves = -1\n", &c),
                      DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "pool_moves"));
+    /* centred particle coordinates do not factorise */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\ncoordinate_sweeps = 2\n",
+                                 &c), DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:5"));
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "particle"));
     ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
                                  "iterations = 5\nselection = refrence\n",
                                  &c), DIGS_ERR_INPUT);
