@@ -37,43 +37,8 @@
 #include "dikl/config.h"
 #include "dikl/posterior.h"
 #include "dikl/schedule.h"
+#include "potentials/manywell32.h"
 #include "potentials/potential.h"
-
-/* One double-well coordinate y at level (a, σ): returns the exact noisy
- * score ∇log p_t(y) (file comment) and sets *oracle to the one-sample MSI
- * a (d + g(d)) − y with d drawn exactly from p(d | y) (inverse CDF on the
- * same nodes, u uniform), g = −E'(d): the noise floor of a perfect
- * posterior sampler. */
-static double double_well_noisy_score(double y, double a, double sigma,
-                                      double u, double *oracle)
-{
-    enum { NODES = 8001 };
-    static double w[NODES];
-    const double lo = -4.0, h = 8.0 / (NODES - 1);
-    double top = -INFINITY;
-    for (int i = 0; i < NODES; i++) {
-        double d = lo + h * i, r = y - a * d;
-        w[i] = -d * d * d * d + 6 * d * d + 0.5 * d
-               - r * r / (2 * sigma * sigma);
-        top = fmax(top, w[i]);
-    }
-    double num = 0, den = 0;
-    for (int i = 0; i < NODES; i++) {
-        w[i] = exp(w[i] - top) * (i == 0 || i == NODES - 1 ? 0.5 : 1);
-        num += w[i] * (lo + h * i);
-        den += w[i];
-    }
-    double target = u * den, acc = 0, d = lo + h * (NODES - 1);
-    for (int i = 0; i < NODES; i++) {
-        acc += w[i];
-        if (acc >= target) {
-            d = lo + h * i;
-            break;
-        }
-    }
-    *oracle = a * (d - (4 * d * d * d - 12 * d - 0.5)) - y;
-    return (a * num / den - y) / (sigma * sigma);
-}
 
 /* Least-squares slope of est on s, mean est − s below and above y = 0. */
 typedef struct fit { double sxy, sxx, sq, mag, bias[2], cnt[2]; } fit;
@@ -148,9 +113,13 @@ static int run(const char *path, int n)
         fit got = {0}, floor = {0};
         const double m = (double)n * d / 2; /* double-well coordinates */
         for (size_t i = 0; i < (size_t)n * d; i += 2) { /* even: wells */
-            double oracle, u = digs_stream_uniform(&rng);
-            double s = double_well_noisy_score(xt[i], a[0], sigma[0], u,
-                                               &oracle);
+            /* the oracle: one-sample MSI a (d − E'(d)) − y with d drawn
+             * exactly from p(d | y), the floor of a perfect sampler */
+            double d, u = digs_stream_uniform(&rng);
+            double s = digs_manywell_noisy_score(xt[i], a[0], sigma[0], u,
+                                                 &d);
+            double oracle = a[0] * (d - (4 * d * d * d - 12 * d - 0.5))
+                            - xt[i];
             fit_add(&got, xt[i], s, est[i]);
             fit_add(&floor, xt[i], s, oracle);
         }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/status.h"
+#include "potentials/manywell32.h"
 #include "potentials/potential.h"
 #include "potentials/v2d.h"
 
@@ -82,6 +83,45 @@ static void manywell32_sample_exact(const digs_potential *pot,
         x[2 * i] = double_well_draw(stream);
         x[2 * i + 1] = digs_stream_normal(stream);
     }
+}
+
+/* Log of the unnormalised posterior p(d) N(y; a d, σ²) of one well. */
+static double well_log_posterior(double d, double y, double a, double sigma)
+{
+    double r = y - a * d;
+    return -d * d * d * d + 6.0 * d * d + 0.5 * d - r * r / (2 * sigma * sigma);
+}
+
+double digs_manywell_noisy_score(double y, double a, double sigma, double u,
+                                 double *draw)
+{
+    enum { NODES = 8001 };
+    const double lo = -4.0, h = 8.0 / (NODES - 1);
+    double top = -INFINITY;
+    for (int i = 0; i < NODES; i++)
+        top = fmax(top, well_log_posterior(lo + h * i, y, a, sigma));
+    double num = 0.0, den = 0.0;
+    for (int i = 0; i < NODES; i++) {
+        double d = lo + h * i;
+        double w = exp(well_log_posterior(d, y, a, sigma) - top) *
+                   (i == 0 || i == NODES - 1 ? 0.5 : 1.0);
+        num += w * d;
+        den += w;
+    }
+    if (draw) {
+        double target = u * den, acc = 0.0;
+        *draw = lo + h * (NODES - 1);
+        for (int i = 0; i < NODES; i++) {
+            double d = lo + h * i;
+            acc += exp(well_log_posterior(d, y, a, sigma) - top) *
+                   (i == 0 || i == NODES - 1 ? 0.5 : 1.0);
+            if (acc >= target) {
+                *draw = d;
+                break;
+            }
+        }
+    }
+    return (a * num / den - y) / (sigma * sigma);
 }
 
 const digs_potential_ops digs_potential_manywell32 = {

@@ -30,6 +30,7 @@
 #include "core/status.h"
 #include "dikl/posterior.h"
 #include "potentials/lj13.h"
+#include "potentials/manywell32.h"
 #include "potentials/potential.h"
 #include "../check_run.h"
 
@@ -860,32 +861,6 @@ END_TEST
 
 /* ---- coordinate sweeps ---------------------------------------------------- */
 
-/* Exact noisy score of one ManyWell double-well coordinate y at level
- * (a, σ): (a E[d | y] − y)/σ², E[d | y] by the trapezoid rule on [−4, 4]
- * (the integrand exp(−d⁴ + 6d² + 0.5d) N(y; a d, σ²) is below e^−100
- * beyond), 8001 nodes: quadrature error far below the test's standard
- * errors. */
-static double well_noisy_score(double y, double a, double sigma)
-{
-    enum { NODES = 8001 };
-    const double lo = -4.0, h = 8.0 / (NODES - 1);
-    double top = -INFINITY, num = 0.0, den = 0.0;
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < NODES; i++) {
-            double d = lo + h * i, r = y - a * d;
-            double lw = -d * d * d * d + 6 * d * d + 0.5 * d
-                        - r * r / (2 * sigma * sigma);
-            if (pass == 0) {
-                top = fmax(top, lw);
-                continue;
-            }
-            double w = exp(lw - top) * (i == 0 || i == NODES - 1 ? 0.5 : 1);
-            num += w * d;
-            den += w;
-        }
-    return (a * num / den - y) / (sigma * sigma);
-}
-
 /* Coordinate sweeps on Many-Well-32 at a noisy level where each well's
  * posterior has both sides (a = 0.569, the schedule's level 20): with a
  * useless Stage A (one draw from q, no Stage B) the state after the sweeps
@@ -935,7 +910,7 @@ START_TEST(coordinate_sweeps_cross_wells)
                               "mean %.15f, expected %.15f", k, m, -y[k]);
                 continue;
             }
-            double exact = well_noisy_score(y[k], a, sigma);
+            double exact = digs_manywell_noisy_score(y[k], a, sigma, 0.0, NULL);
             int ok = fabs(m - exact) <= z_max * se;
             if (sweeps)
                 ck_assert_msg(ok, "well %d (y %.3f): mean %.4f exact %.4f "

@@ -14,6 +14,7 @@
 #include "core/deck.h"
 #include "core/rng.h"
 #include "core/status.h"
+#include "potentials/manywell32.h"
 #include "potentials/mog40.h"
 #include "potentials/potential.h"
 #include "../check_run.h"
@@ -226,6 +227,34 @@ START_TEST(test_manywell_moments)
 }
 END_TEST
 
+/* The exact noisy score of one well (potentials/manywell32.h) in its two
+ * closed-form limits.  σ → 0: p_t(y) → p(y/a)/a, so the score tends to
+ * −E′(y/a)/a; at σ = 1e-3 the measured relative difference (O(σ²) terms
+ * and quadrature) is at most 7e-5, and the bound 1e-3 still catches a
+ * wrong polynomial (a dropped 0.5 d term moves the score by 0.56).  σ → ∞: the posterior is the prior,
+ * so σ² · score + y → a E[d] = a · 1.18796 with error O(a² Var(d) y/σ²),
+ * zero at y = 0 and below 1e-3 at σ = 100.  The draws are the posterior's
+ * quantiles: at σ = 100 the prior's, with P(d > 0) = 0.84431, so the
+ * 0.150-quantile is negative and the 0.160-quantile positive. */
+START_TEST(test_manywell_noisy_score)
+{
+    const double a = 0.9, sigma = 1e-3;
+    const double ys[] = {-2.2, -1.5, -1.0, -0.3, 0.4, 1.2, 1.7, 2.25};
+    for (size_t i = 0; i < sizeof ys / sizeof ys[0]; i++) {
+        double d = ys[i] / a, grad = 4 * d * d * d - 12 * d - 0.5;
+        double want = -grad / a;
+        double got = digs_manywell_noisy_score(ys[i], a, sigma, 0.0, NULL);
+        ck_assert_msg(fabs(got - want) <= 1e-3 * fmax(1.0, fabs(want)),
+                      "y = %g: score %.6f, limit %.6f", ys[i], got, want);
+    }
+    double q15, q16;
+    double far = digs_manywell_noisy_score(0.0, 1.0, 100.0, 0.150, &q15);
+    ck_assert_double_le(fabs(far * 1e4 - 1.18796098338), 1e-3);
+    digs_manywell_noisy_score(0.0, 1.0, 100.0, 0.160, &q16);
+    ck_assert_msg(q15 < 0.0 && q16 > 0.0, "quantiles %g, %g", q15, q16);
+}
+END_TEST
+
 /* ---- Gaussian ------------------------------------------------------------ */
 
 /* dim 4, mean (1, -2, 0, 5), scales (1, 2, 0.5, 3), rho = 0.7: n = 1e5
@@ -281,6 +310,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_mog40_moments);
     tcase_add_test(tc, test_mog40_components);
     tcase_add_test(tc, test_manywell_moments);
+    tcase_add_test(tc, test_manywell_noisy_score);
     tcase_add_test(tc, test_gaussian_moments);
     suite_add_tcase(s, tc);
     return s;
