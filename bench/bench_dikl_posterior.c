@@ -4,10 +4,9 @@
  *
  * MW-32 factorises into 16 double wells d and 16 standard normals v
  * (§7.2), so its noisy score is exact per coordinate: for a double-well
- * coordinate y = a d + σ ε, ∇log p_t(y) = (a E[d | y] − y)/σ², with
- * E[d | y] a 1-D integral against exp(−d⁴ + 6d² + 0.5d) N(y; a d, σ²)
- * (trapezoid rule on [−4, 4], 8001 nodes: the integrand is below e^−100
- * beyond); for a normal coordinate it is −y (a² + σ² = 1).  At each level,
+ * coordinate y = a d + σ ε, ∇log p_t(y) = (a E[d | y] − y)/σ², a 1-D
+ * quadrature (digs_manywell_noisy_score, potentials/manywell32.h); for a
+ * normal coordinate it is −y (a² + σ² = 1).  At each level,
  * N noisy points x_t = a x + σ ε with x from the exact sampler get one
  * estimate each (the deck's Stage A, Stage B and MSI, its initial Stage-B
  * step), and the estimates are compared with the exact score over the 16N
