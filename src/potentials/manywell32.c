@@ -85,41 +85,44 @@ static void manywell32_sample_exact(const digs_potential *pot,
     }
 }
 
-/* Log of the unnormalised posterior p(d) N(y; a d, σ²) of one well. */
-static double well_log_posterior(double d, double y, double a, double sigma)
+enum { WELL_NODES = 8001 };         /* quadrature nodes on [−4, 4] */
+static const double WELL_LO = -4.0, WELL_H = 8.0 / (WELL_NODES - 1);
+
+/* Log of the unnormalised posterior p(d) N(y; a d, σ²) of one well at node
+ * i, d = WELL_LO + i·WELL_H. */
+static double well_log_posterior(int i, double y, double a, double sigma)
 {
-    double r = y - a * d;
+    double d = WELL_LO + WELL_H * i, r = y - a * d;
     return -d * d * d * d + 6.0 * d * d + 0.5 * d - r * r / (2 * sigma * sigma);
+}
+
+/* Node i's trapezoid weight times the posterior, scaled by e^−top. */
+static double well_weight(int i, double top, double y, double a,
+                          double sigma)
+{
+    double end = (i == 0 || i == WELL_NODES - 1) ? 0.5 : 1.0;
+    return end * exp(well_log_posterior(i, y, a, sigma) - top);
 }
 
 double digs_manywell_noisy_score(double y, double a, double sigma, double u,
                                  double *draw)
 {
-    enum { NODES = 8001 };
-    const double lo = -4.0, h = 8.0 / (NODES - 1);
     double top = -INFINITY;
-    for (int i = 0; i < NODES; i++)
-        top = fmax(top, well_log_posterior(lo + h * i, y, a, sigma));
+    for (int i = 0; i < WELL_NODES; i++)
+        top = fmax(top, well_log_posterior(i, y, a, sigma));
     double num = 0.0, den = 0.0;
-    for (int i = 0; i < NODES; i++) {
-        double d = lo + h * i;
-        double w = exp(well_log_posterior(d, y, a, sigma) - top) *
-                   (i == 0 || i == NODES - 1 ? 0.5 : 1.0);
-        num += w * d;
+    for (int i = 0; i < WELL_NODES; i++) {
+        double w = well_weight(i, top, y, a, sigma);
+        num += w * (WELL_LO + WELL_H * i);
         den += w;
     }
-    if (draw) {
+    if (draw) { /* inverse CDF on the same nodes */
         double target = u * den, acc = 0.0;
-        *draw = lo + h * (NODES - 1);
-        for (int i = 0; i < NODES; i++) {
-            double d = lo + h * i;
-            acc += exp(well_log_posterior(d, y, a, sigma) - top) *
-                   (i == 0 || i == NODES - 1 ? 0.5 : 1.0);
-            if (acc >= target) {
-                *draw = d;
-                break;
-            }
-        }
+        int i = 0;
+        while (i < WELL_NODES - 1 &&
+               (acc += well_weight(i, top, y, a, sigma)) < target)
+            i++;
+        *draw = WELL_LO + WELL_H * i;
     }
     return (a * num / den - y) / (sigma * sigma);
 }

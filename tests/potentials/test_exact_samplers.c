@@ -231,8 +231,9 @@ END_TEST
  * closed-form limits.  σ → 0: p_t(y) → p(y/a)/a, so the score tends to
  * −E′(y/a)/a; at σ = 1e-3 the measured relative difference (O(σ²) terms
  * and quadrature) is at most 7e-5, and the bound 1e-3 still catches a
- * wrong polynomial (a dropped 0.5 d term moves the score by 0.56).  σ → ∞: the posterior is the prior,
- * so σ² · score + y → a E[d] = a · 1.18796 with error O(a² Var(d) y/σ²),
+ * wrong polynomial (a dropped 0.5 d term moves the score by 0.56).
+ * σ → ∞: the posterior is the prior, so σ² · score + y → a E[d] =
+ * a · 1.18796 with error O(a² Var(d) y/σ²),
  * zero at y = 0 and below 1e-3 at σ = 100.  The draws are the posterior's
  * quantiles: at σ = 100 the prior's, with P(d > 0) = 0.84431, so the
  * 0.150-quantile is negative and the 0.160-quantile positive. */
