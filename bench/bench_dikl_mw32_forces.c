@@ -21,9 +21,12 @@
  * with a share far above p's (p puts 0.02 % of its well values in
  * |y| < 0.5 at t = 1).
  *
- * Usage: bench_dikl_mw32_forces MODEL.h5 [N] [LEVEL...]   (N default 4000;
- * levels default 1 2 3 5 8 12.)  The generator is /dikl/best (what
- * `digs sample` draws from), the score network /dikl/score.  One core. */
+ * Usage: bench_dikl_mw32_forces [--live] MODEL.h5 [N] [LEVEL...]
+ * (N default 4000; levels default 1 2 3 5 8 12.)  The generator is
+ * /dikl/best (what `digs sample` draws from), or with --live
+ * /dikl/generator, the live weights the score network /dikl/score is
+ * trained on: with a moving average (ema) only --live measures the score
+ * network's own error s_φ − s_q.  One core. */
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
@@ -81,8 +84,8 @@ static void model_scores(const nn_real *x, long n_rows, double a,
 }
 
 static int load(const char *path, digs_deck **deck, digs_potential **pot,
-                dikl_config *cfg, nn_params *gp, nn_params *sp, dikl_net *g,
-                dikl_net *s)
+                dikl_config *cfg, const char *generator, nn_params *gp,
+                nn_params *sp, dikl_net *g, dikl_net *s)
 {
     char *text = NULL;
     DIGS_CHECK(dikl_model_read_deck(path, &text));
@@ -103,7 +106,7 @@ static int load(const char *path, digs_deck **deck, digs_potential **pot,
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0)
         return DIGS_FAIL(DIGS_ERR_IO, "%s: cannot open", path);
-    status = nn_params_read(gp, file, "dikl/best");
+    status = nn_params_read(gp, file, generator);
     if (status == DIGS_OK)
         status = nn_params_read(sp, file, "dikl/score");
     H5Fclose(file);
@@ -111,7 +114,8 @@ static int load(const char *path, digs_deck **deck, digs_potential **pot,
 }
 
 /* Print the table of every level for the model at path (file comment). */
-static int report(const char *path, int n, const int *levels, int n_levels)
+static int report(const char *path, const char *generator, int n,
+                  const int *levels, int n_levels)
 {
     digs_deck *deck = NULL;
     digs_potential *pot = NULL;
@@ -120,7 +124,7 @@ static int report(const char *path, int n, const int *levels, int n_levels)
     nn_params_init(&gp);
     nn_params_init(&sp);
     dikl_net g, s;
-    DIGS_CHECK(load(path, &deck, &pot, &cfg, &gp, &sp, &g, &s));
+    DIGS_CHECK(load(path, &deck, &pot, &cfg, generator, &gp, &sp, &g, &s));
     dikl_schedule sched;
     DIGS_CHECK(dikl_schedule_init(&sched, cfg.T, cfg.beta_start,
                                   cfg.beta_end));
@@ -137,8 +141,8 @@ static int report(const char *path, int n, const int *levels, int n_levels)
     digs_stream rng;
     digs_stream_init(&rng, cfg.seed, 0, 0, DIGS_RNG_DIKL, 7);
     DIGS_CHECK(dikl_net_generate(&g, &gp, &rng, n, CHUNK, z, x));
-    printf("# %s: %d generator samples (/dikl/best), score network "
-           "/dikl/score\n", path, n);
+    printf("# %s: %d generator samples (/%s), score network /dikl/score\n",
+           path, n, generator);
     for (int li = 0; li < n_levels; li++) {
         int t = levels[li];
         if (t < 1 || t >= cfg.T)
@@ -196,9 +200,14 @@ static int report(const char *path, int n, const int *levels, int n_levels)
 
 int main(int argc, char **argv)
 {
+    const char *generator = "dikl/best";
+    if (argc > 1 && strcmp(argv[1], "--live") == 0) {
+        generator = "dikl/generator";
+        argc--, argv++;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_dikl_mw32_forces MODEL.h5 [N] "
-                        "[LEVEL...]\n");
+        fprintf(stderr, "usage: bench_dikl_mw32_forces [--live] MODEL.h5 "
+                        "[N] [LEVEL...]\n");
         return 2;
     }
     int n = argc > 2 ? atoi(argv[2]) : 4000;
@@ -207,7 +216,7 @@ int main(int argc, char **argv)
         levels[n_levels++] = atoi(argv[i]);
     if (n_levels == 0)
         n_levels = 6;
-    if (n < 1 || report(argv[1], n, levels, n_levels) != DIGS_OK) {
+    if (n < 1 || report(argv[1], generator, n, levels, n_levels) != DIGS_OK) {
         fprintf(stderr, "bench_dikl_mw32_forces: %s\n",
                 n < 1 ? "N must be >= 1" : digs_error_message());
         return 1;
