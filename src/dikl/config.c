@@ -87,6 +87,11 @@ static int read_schedule(digs_deck *deck, int egnn, dikl_config *c)
         return digs_deck_reject(deck, S, "level_cap_from",
                                 "expected level_cap_from >= level_warmup "
                                 "(the cap applies once every level is in)");
+    DIGS_CHECK(digs_deck_double(deck, S, "level_cap_keep", "0", 0, 1,
+                                &c->level_cap_keep));
+    if (c->level_cap_keep > 0 && c->level_cap == 0)
+        return digs_deck_reject(deck, S, "level_cap_keep",
+                                "expected a level_cap > 0 for it to soften");
     return DIGS_OK;
 }
 

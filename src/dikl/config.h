@@ -40,6 +40,9 @@ typedef struct dikl_config {
                                    level_cap_from on (0: T−1 throughout;
                                    dikl_highest_level) */
     long level_cap_from;
+    double level_cap_keep;      /* while the cap applies, the share of rows
+                                   still drawn from every level (0: the
+                                   cap is hard) */
     int batch;                  /* generator and score batch B */
     double lr_generator, lr_score;
     long lr_drop_at;            /* generator steps from this iteration on use

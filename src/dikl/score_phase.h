@@ -19,9 +19,11 @@
 /* z for B rows from rng (centred for particle targets). */
 void dikl_draw_latent(dikl_trainer *t, digs_stream *rng, int B);
 /* Levels t_b ~ U{lo..hi} (lo = dikl_lowest_level: 1 without a
- * level_warmup; hi = dikl_highest_level: T−1 without a level_cap) and
- * ε ~ N(0, I) (centred for particle targets) for B rows from rng: B
- * integers, then B·dim normals. */
+ * level_warmup; hi = dikl_highest_level: T−1 without a level_cap; while a
+ * cap applies, each row draws from U{lo..T−1} instead with probability
+ * level_cap_keep, one uniform before its level) and ε ~ N(0, I) (centred
+ * for particle targets) for B rows from rng: B levels, then B·dim
+ * normals. */
 void dikl_draw_noise(dikl_trainer *t, digs_stream *rng, int B);
 /* x_t = a_t x + σ_t ε for rows [first, first + n). */
 void dikl_mix_noise(dikl_trainer *t, int first, int n);

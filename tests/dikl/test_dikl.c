@@ -167,6 +167,16 @@ START_TEST(test_config_errors)
                      DIGS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:7"));
     ck_assert_ptr_nonnull(strstr(digs_error_message(), "level_warmup"));
+    /* a soft cap without a cap, or a share above 1 */
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nlevel_cap_keep = 0.5\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "level_cap_keep"));
+    ck_assert_int_eq(read_config("[system]\npotential = dw4\n[dikl]\n"
+                                 "iterations = 5\nlevel_cap = 3\n"
+                                 "level_cap_keep = 1.5\n", &c),
+                     DIGS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(digs_error_message(), "t.ini:6"));
     digs_error_clear();
 }
 END_TEST

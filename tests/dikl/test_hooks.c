@@ -264,6 +264,33 @@ START_TEST(level_cap_counts)
 }
 END_TEST
 
+/* A soft cap (level_cap = 3 from 0, level_cap_keep = 0.5, T = 8): a row
+ * draws from 1..7 with probability 0.5, else from 1..3, so a share
+ * 0.5 · 4/7 = 0.286 of the rows is above 3.  Over 5 iterations of 64 rows
+ * its sd is 0.025; the bounds are 4 sd. */
+START_TEST(level_cap_keep_share)
+{
+    run r;
+    run_open(&r, GAUSS, "level_cap = 3\nlevel_cap_from = 0\n"
+                        "level_cap_keep = 0.5\n");
+    int T = r.t->sched.T;
+    int64_t total = 0, above = 0;
+    for (int it = 0; it < 5; it++) {
+        iterate(&r);
+        const int64_t *acc, *prop;
+        dikl_trainer_level_counts(r.t, &acc, &prop);
+        for (int l = 0; l < T; l++) {
+            total += prop[l];
+            if (l > 3)
+                above += prop[l];
+        }
+    }
+    double share = (double)above / (double)total;
+    ck_assert(all_ranks(share > 0.286 - 0.1 && share < 0.286 + 0.1));
+    run_close(&r);
+}
+END_TEST
+
 START_TEST(pool_counts)
 {
     run r;
@@ -529,6 +556,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, level_adaptation);
     tcase_add_test(tc, level_warmup_counts);
     tcase_add_test(tc, level_cap_counts);
+    tcase_add_test(tc, level_cap_keep_share);
     tcase_add_test(tc, pool_counts);
     tcase_add_test(tc, idle_bit_identical);
     tcase_add_test(tc, idle_failure);
