@@ -22,9 +22,9 @@ void dikl_draw_noise(dikl_trainer *t, digs_stream *rng, int B)
     int lo = dikl_lowest_level(t->cfg.level_warmup, t->iteration, T);
     int hi = dikl_highest_level(t->cfg.level_cap, t->cfg.level_cap_from,
                                 t->iteration, T);
-    /* A soft cap: each row keeps every level with probability `keep`;
-     * the extra uniform draw is made only then, so a hard cap (and no
-     * cap) consume the stream as before. */
+    /* A soft cap (level_cap_keep): each row keeps every level with
+     * probability `keep`.  Its uniform is drawn only while a soft cap
+     * applies, so runs without one consume the stream as before. */
     double keep = hi < T - 1 ? t->cfg.level_cap_keep : 0;
     for (int b = 0; b < B; b++) {
         int top = keep > 0 && digs_stream_uniform(rng) < keep ? T - 1 : hi;
